@@ -1,0 +1,183 @@
+r"""The Chinchilla parametric loss law and its closed-form compute-optimal frontier.
+
+.. math::
+
+    L(N, D) = E + \frac{A}{N^{\alpha}} + \frac{B}{D^{\beta}}
+
+with :math:`N` the total parameter count (embeddings included) and :math:`D` the
+number of training tokens. Under the training-compute constraint :math:`C = 6ND`
+the minimiser is
+
+.. math::
+
+    N_{\mathrm{opt}}(C) = G\,(C/6)^{a},\quad D_{\mathrm{opt}}(C) = G^{-1}(C/6)^{b},\quad
+    a = \frac{\beta}{\alpha+\beta},\ b = \frac{\alpha}{\alpha+\beta},\
+    G = \Big(\frac{\alpha A}{\beta B}\Big)^{1/(\alpha+\beta)} .
+
+The presets below carry their source in their docstrings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Mapping
+
+import numpy as np
+
+from . import _validate as v
+
+__all__ = [
+    "ChinchillaLaw",
+    "HOFFMANN_2022",
+    "HOFFMANN_2022_UNROUNDED",
+    "EPOCH_2024",
+    "SARDANA_2024",
+    "PRESETS",
+]
+
+PARAM_NAMES = ("E", "A", "B", "alpha", "beta")
+
+
+@dataclass(frozen=True)
+class ChinchillaLaw:
+    r"""A parametric loss law :math:`L(N,D) = E + A N^{-\alpha} + B D^{-\beta}`.
+
+    Parameters
+    ----------
+    E : float
+        Irreducible loss (nats/token), ``E > 0``.
+    A, B : float
+        Scales of the parameter-limited and data-limited terms, ``> 0``.
+    alpha, beta : float
+        Exponents of the two terms, ``> 0``.
+    """
+
+    E: float
+    A: float
+    B: float
+    alpha: float
+    beta: float
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            val = getattr(self, f.name)
+            arr = v.positive(f.name, val)
+            if arr.ndim != 0:
+                raise ValueError(f"{f.name} must be a scalar; got shape {arr.shape}")
+            object.__setattr__(self, f.name, float(arr))
+
+    # ------------------------------------------------------------------ helpers
+    @classmethod
+    def from_params(cls, params: Mapping[str, float]) -> "ChinchillaLaw":
+        """Build a law from a mapping with exactly the keys E, A, B, alpha, beta."""
+        unknown = set(params) - set(PARAM_NAMES)
+        missing = set(PARAM_NAMES) - set(params)
+        if unknown or missing:
+            raise ValueError(
+                f"params must have exactly the keys {PARAM_NAMES}; unknown: {sorted(unknown)}, missing: {sorted(missing)}"
+            )
+        return cls(**{k: params[k] for k in PARAM_NAMES})
+
+    def as_dict(self) -> dict[str, float]:
+        """The five parameters as a plain dict (keys E, A, B, alpha, beta)."""
+        return {k: getattr(self, k) for k in PARAM_NAMES}
+
+    @property
+    def a(self) -> float:
+        r"""Exponent of :math:`N_{\mathrm{opt}} \propto C^a`: :math:`a = \beta/(\alpha+\beta)`."""
+        return self.beta / (self.alpha + self.beta)
+
+    @property
+    def b(self) -> float:
+        r"""Exponent of :math:`D_{\mathrm{opt}} \propto C^b`: :math:`b = \alpha/(\alpha+\beta)`."""
+        return self.alpha / (self.alpha + self.beta)
+
+    @property
+    def G(self) -> float:
+        r""":math:`G = (\alpha A / (\beta B))^{1/(\alpha+\beta)}`."""
+        return (self.alpha * self.A / (self.beta * self.B)) ** (1.0 / (self.alpha + self.beta))
+
+    # ------------------------------------------------------------------ the law
+    def loss(self, N, D) -> np.ndarray:
+        r"""Loss :math:`L(N,D) = E + A/N^\alpha + B/D^\beta` (broadcasts over N and D).
+
+        Parameters
+        ----------
+        N : array_like
+            Total parameters, positive and finite.
+        D : array_like
+            Training tokens, positive and finite.
+        """
+        N = v.positive("N", N)
+        D = v.positive("D", D)
+        return self.E + self.A * N ** (-self.alpha) + self.B * D ** (-self.beta)
+
+    def compute_optimal(self, C) -> tuple[np.ndarray, np.ndarray]:
+        r"""Compute-optimal allocation under :math:`C = 6ND`.
+
+        Returns :math:`(N_{\mathrm{opt}}, D_{\mathrm{opt}}) = (G (C/6)^a,\ G^{-1} (C/6)^b)`.
+
+        Parameters
+        ----------
+        C : array_like
+            Training FLOPs, positive and finite.
+        """
+        C = v.positive("C", C)
+        x = C / 6.0
+        return self.G * x ** self.a, x ** self.b / self.G
+
+    def tokens_per_param(self, C) -> np.ndarray:
+        r"""Compute-optimal tokens per parameter :math:`D_{\mathrm{opt}}/N_{\mathrm{opt}} = G^{-2} (C/6)^{b-a}`."""
+        N, D = self.compute_optimal(C)
+        return D / N
+
+    def iso_loss_optimal(self, loss) -> tuple[np.ndarray, np.ndarray]:
+        r"""Cheapest (in :math:`C = 6ND`) model reaching a target loss :math:`\ell`.
+
+        At the optimum :math:`\alpha A N^{-\alpha} = \beta B D^{-\beta}`, so
+
+        .. math::
+
+            N^*(\ell) = \Big(\frac{(\alpha+\beta) A}{\beta(\ell-E)}\Big)^{1/\alpha},\qquad
+            D^*(\ell) = \Big(\frac{(\alpha+\beta) B}{\alpha(\ell-E)}\Big)^{1/\beta}.
+
+        Parameters
+        ----------
+        loss : array_like
+            Target loss, finite and strictly greater than ``E``.
+        """
+        ell = v.finite("loss", loss)
+        if not np.all(ell > self.E):
+            raise ValueError(f"loss must exceed E = {self.E:.6g} (allowed range: E < loss < inf); got min {ell.min()!r}")
+        gap = ell - self.E
+        s = self.alpha + self.beta
+        N = (s * self.A / (self.beta * gap)) ** (1.0 / self.alpha)
+        D = (s * self.B / (self.alpha * gap)) ** (1.0 / self.beta)
+        return N, D
+
+    def optimal_loss(self, C) -> np.ndarray:
+        """Loss on the compute-optimal frontier, :math:`L(N_{opt}(C), D_{opt}(C))`."""
+        N, D = self.compute_optimal(C)
+        return self.loss(N, D)
+
+
+HOFFMANN_2022 = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
+"""Hoffmann et al. (2022), Eq. (10): the rounded Approach-3 fit printed in the paper body."""
+
+HOFFMANN_2022_UNROUNDED = ChinchillaLaw(
+    E=float(np.exp(0.5267228)), A=float(np.exp(6.0073404)), B=float(np.exp(6.0179186)),
+    alpha=0.33917084, beta=0.2849083,
+)
+"""Hoffmann et al. (2022) Approach 3 unrounded, as Besiroglu et al. (2024) report from the paper's TeX source."""
+
+EPOCH_2024 = ChinchillaLaw(E=1.8169, A=482.01, B=2085.43, alpha=0.3478, beta=0.3659)
+"""Besiroglu, Erdil, Barnett & You (2024), the Epoch AI replication: published point estimates (240 points)."""
+
+SARDANA_2024 = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.336, beta=0.283)
+"""Sardana et al. (2024), "Beyond Chinchilla-optimal": the coefficients used in their worked examples."""
+
+PRESETS: dict[str, ChinchillaLaw] = {
+    "HOFFMANN_2022": HOFFMANN_2022,
+    "HOFFMANN_2022_UNROUNDED": HOFFMANN_2022_UNROUNDED,
+    "EPOCH_2024": EPOCH_2024,
+    "SARDANA_2024": SARDANA_2024,
+}
