@@ -1,0 +1,427 @@
+"""Executing the chapters with papermill and building the HTML book with Jupyter Book 1.
+
+Command line (``python -m t2lib ...``):
+
+- ``build [--out DIR] [--jobs 2] [--student] [--chapters book/X.ipynb ...]`` — execute every chapter
+  listed in ``_toc.yml`` with papermill into ``DIR/src`` (default ``_build/src``), then build the HTML
+  from the executed copies (``execute_notebooks: off``, ``-W -n --keep-going``) into ``DIR/_build/html``.
+- ``run book/X.ipynb [-p NAME VALUE ...] [-o OUTDIR]`` — execute one chapter with parameters.
+- ``params [book/X.ipynb ...]`` — list the parameters of chapters (name, default, comment).
+- ``clean book/*.ipynb`` — strip outputs and execution counts (the form notebooks are stored in).
+
+A chapter that raises makes ``build`` and ``run`` exit non-zero, naming the chapter and the failing cell;
+the executed copy with the traceback is kept. Parameter names that a chapter's ``parameters`` cell does
+not define are rejected (plain papermill only warns).
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import io
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tokenize
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+__all__ = [
+    "project_root",
+    "Parameter",
+    "chapter_parameters",
+    "toc_chapters",
+    "parameter_table",
+    "validate_parameters",
+    "run_chapter",
+    "ChapterResult",
+    "build",
+    "clean_notebook",
+    "main",
+]
+
+NOTEBOOK_SUFFIX = ".ipynb"
+STAGED_FILES = ("_config.yml", "references.bib")
+
+
+# --------------------------------------------------------------------------- discovery
+def project_root(start: Path | None = None) -> Path:
+    """The directory holding ``_toc.yml``: searched upwards from ``start`` (default: cwd), then next to the package."""
+    here = Path(start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / "_toc.yml").is_file() and (d / "book").is_dir():
+            return d
+    pkg_parent = Path(__file__).resolve().parents[1]
+    if (pkg_parent / "_toc.yml").is_file():
+        return pkg_parent
+    raise FileNotFoundError("no _toc.yml found: run from inside the Train-to-Test project")
+
+
+def _toc_entries(node: Any) -> Iterable[str]:
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node["file"]
+        if "root" in node:
+            yield node["root"]
+        for key in ("parts", "chapters", "sections"):
+            for child in node.get(key, []) or []:
+                yield from _toc_entries(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _toc_entries(child)
+
+
+def toc_chapters(root: Path | None = None, notebooks_only: bool = True) -> list[Path]:
+    """Files listed in ``_toc.yml`` (root first, in order), as absolute paths.
+
+    With ``notebooks_only`` only the ``.ipynb`` entries are returned (the executable chapters).
+    """
+    import yaml
+
+    root = project_root(root)
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    out = []
+    for entry in _toc_entries(toc):
+        base = root / entry
+        nb = base.with_suffix(NOTEBOOK_SUFFIX)
+        md = base.with_suffix(".md")
+        if nb.is_file():
+            out.append(nb)
+        elif md.is_file() and not notebooks_only:
+            out.append(md)
+        elif not md.is_file():
+            raise FileNotFoundError(f"_toc.yml lists {entry!r} but neither {nb.name} nor {md.name} exists")
+    return out
+
+
+# --------------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class Parameter:
+    """One knob of a chapter: its name, default value (a Python literal) and the comment that documents it."""
+
+    name: str
+    default: Any
+    comment: str
+
+
+def _parameters_cell(nb) -> Any:
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    if not code or "parameters" not in code[0].get("metadata", {}).get("tags", []):
+        raise ValueError("the first code cell of the chapter must be tagged 'parameters'")
+    return code[0]
+
+
+def chapter_parameters(path: str | os.PathLike) -> list[Parameter]:
+    """Parse the ``parameters`` cell of a chapter: every top-level assignment, with its trailing comment."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    src = _parameters_cell(nb).source
+    tree = ast.parse(src)
+    comments: dict[int, str] = {}
+    for tok in tokenize.generate_tokens(io.StringIO(src).readline):
+        if tok.type == tokenize.COMMENT:
+            comments[tok.start[0]] = tok.string.lstrip("#").strip()
+    params = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        for t in targets:
+            if isinstance(t, ast.Name):
+                try:
+                    default = ast.literal_eval(node.value)
+                except ValueError:
+                    default = ast.get_source_segment(src, node.value)
+                params.append(Parameter(t.id, default, comments.get(node.lineno, "")))
+    return params
+
+
+def validate_parameters(path: str | os.PathLike, params: dict[str, Any]) -> None:
+    """Raise ``ValueError`` listing the chapter's parameters if ``params`` has a name the chapter does not define."""
+    known = [p.name for p in chapter_parameters(path)]
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise ValueError(
+            f"unknown parameter(s) {unknown} for {Path(path).name}; its parameters are: {', '.join(known)}"
+        )
+
+
+def parameter_table(root: Path | None = None):
+    """A :class:`pandas.DataFrame` of every chapter's parameters (chapter, parameter, default, meaning), from ``_toc.yml``."""
+    import nbformat
+    import pandas as pd
+
+    rows = []
+    for nb_path in toc_chapters(root):
+        nb = nbformat.read(str(nb_path), as_version=4)
+        title = next((ln.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
+                      for ln in c.source.splitlines() if ln.startswith("# ")), nb_path.stem)
+        for p in chapter_parameters(nb_path):
+            rows.append({"chapter": title, "file": f"book/{nb_path.name}", "parameter": p.name,
+                         "default": repr(p.default), "meaning": p.comment})
+    return pd.DataFrame(rows, columns=["chapter", "file", "parameter", "default", "meaning"])
+
+
+# --------------------------------------------------------------------------- execution
+@dataclass(frozen=True)
+class ChapterResult:
+    """Outcome of executing one chapter."""
+
+    source: str
+    output: str
+    seconds: float
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def run_chapter(source: str | os.PathLike, output: str | os.PathLike, parameters: dict[str, Any] | None = None,
+                timeout: int = 600) -> ChapterResult:
+    """Execute one chapter with papermill (fresh ``python3`` kernel, cwd = the chapter's folder).
+
+    Unknown parameter names raise ``ValueError`` before anything runs. A failing cell does not raise:
+    the result carries ``error`` naming the cell, and ``output`` keeps the executed copy with the traceback.
+    """
+    import papermill as pm
+
+    source, output = Path(source).resolve(), Path(output).resolve()
+    parameters = dict(parameters or {})
+    validate_parameters(source, parameters)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    err = None
+    try:
+        pm.execute_notebook(str(source), str(output), parameters=parameters, cwd=str(source.parent),
+                            kernel_name="python3", execution_timeout=timeout, progress_bar=False,
+                            log_output=False, report_mode=False)
+    except pm.PapermillExecutionError as e:
+        first_line = (e.source or "").strip().splitlines()[0] if (e.source or "").strip() else ""
+        err = f"cell {e.cell_index} (execution count {e.exec_count}, `{first_line[:60]}`) raised {e.ename}: {e.evalue}"
+    except Exception as e:  # kernel death, timeout, bad notebook
+        err = f"{type(e).__name__}: {e}"
+    return ChapterResult(str(source), str(output), time.perf_counter() - t0, err)
+
+
+def _run_star(args):
+    """Worker: run one chapter with the kernel's stderr chatter sent to a log file next to the executed copy."""
+    log = Path(args[1]).with_suffix(".stderr.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "w") as fh:
+        saved = os.dup(2)
+        os.dup2(fh.fileno(), 2)
+        try:
+            return run_chapter(*args)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def clean_notebook(path: str | os.PathLike) -> bool:
+    """Strip outputs, execution counts and papermill metadata in place; return True if the file changed."""
+    import nbformat
+
+    path = Path(path)
+    before = path.read_text()
+    nb = nbformat.reads(before, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        for key in ("execution", "papermill", "collapsed", "scrolled"):
+            cell.metadata.pop(key, None)
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    after = nbformat.writes(nb) + "\n"
+    if after != before:
+        path.write_text(after)
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- build
+def ensure_mathjax(root: Path) -> Path:
+    """Vendor MathJax 3 from the npm lock into ``_vendor/mathjax`` (runs ``npm ci`` when needed)."""
+    vendor = root / "_vendor" / "mathjax"
+    if (vendor / "tex-mml-chtml.js").is_file():
+        return vendor
+    es5 = root / "node_modules" / "mathjax" / "es5"
+    if not (es5 / "tex-mml-chtml.js").is_file():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=root, check=True)
+    tmp = vendor.with_name("mathjax.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "output" / "chtml").mkdir(parents=True)
+    (tmp / "input" / "tex").mkdir(parents=True)
+    shutil.copy2(es5 / "tex-mml-chtml.js", tmp)
+    for sub in ("a11y", "ui", "sre"):
+        if (es5 / sub).is_dir():
+            shutil.copytree(es5 / sub, tmp / sub)
+    shutil.copytree(es5 / "output" / "chtml" / "fonts", tmp / "output" / "chtml" / "fonts")
+    shutil.copytree(es5 / "input" / "tex" / "extensions", tmp / "input" / "tex" / "extensions")
+    shutil.rmtree(vendor, ignore_errors=True)
+    tmp.rename(vendor)
+    return vendor
+
+
+def _stage_config(root: Path, stage: Path, student: bool) -> None:
+    import yaml
+
+    cfg = yaml.safe_load((root / "_config.yml").read_text())
+    if student:
+        cfg["title"] = cfg.get("title", "") + " (student edition)"
+        cfg.setdefault("sphinx", {}).setdefault("config", {})["hide_solutions"] = True
+    (stage / "_config.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+
+
+def _subset_toc(chapters: Sequence[Path], root: Path) -> dict:
+    rel = [str(p.relative_to(root).with_suffix("")) for p in chapters]
+    return {"format": "jb-book", "root": rel[0],
+            "chapters": [{"file": r} for r in rel[1:]] + [{"file": "book/references"}]}
+
+
+def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None = None, jobs: int = 2,
+          student: bool = False, timeout: int = 600, html: bool = True, root: Path | None = None) -> int:
+    """Execute the chapters with papermill and build the HTML book; return a process exit code.
+
+    Parameters
+    ----------
+    out : path, optional
+        Output directory (default ``<root>/_build``): executed copies go to ``out/src``, HTML to ``out/_build/html``.
+    chapters : sequence of paths, optional
+        Build a small book of just these notebooks (the first is the root page) instead of ``_toc.yml``.
+    jobs : int
+        Chapters executed in parallel (one kernel each).
+    student : bool
+        Hide the solutions of the exercises (the student edition).
+    """
+    import yaml
+
+    t_start = time.perf_counter()
+    root = project_root(root)
+    out = Path(out).resolve() if out else root / "_build"
+    stage = out / "src"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / "book").mkdir(parents=True)
+    if chapters:
+        nbs = [Path(c).resolve() for c in chapters]
+        for nb in nbs:
+            if nb.suffix != NOTEBOOK_SUFFIX or not nb.is_file():
+                raise ValueError(f"chapters must be existing .ipynb files; got {nb}")
+        toc = _subset_toc(nbs, root)
+        pages = [root / "book" / "references.md"]
+    else:
+        nbs = toc_chapters(root)
+        toc = yaml.safe_load((root / "_toc.yml").read_text())
+        pages = [p for p in toc_chapters(root, notebooks_only=False) if p.suffix != NOTEBOOK_SUFFIX]
+    (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    _stage_config(root, stage, student)
+    shutil.copy2(root / "references.bib", stage / "references.bib")
+    for page in pages:
+        shutil.copy2(page, stage / "book" / page.name)
+    if html:
+        shutil.copytree(ensure_mathjax(root), stage / "_vendor" / "mathjax")
+
+    print(f"Executing {len(nbs)} chapter(s) with papermill ({jobs} in parallel) into {stage}", flush=True)
+    tasks = [(str(nb), str(stage / "book" / nb.name), {}, timeout) for nb in nbs]
+    results: list[ChapterResult] = []
+    t_exec = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for i, res in enumerate(pool.map(_run_star, tasks), 1):
+            results.append(res)
+            status = "ok  " if res.ok else "FAIL"
+            print(f"  [{i}/{len(tasks)}] {status} {Path(res.source).relative_to(root)}  {res.seconds:6.1f} s"
+                  + ("" if res.ok else f"\n         {res.error}\n         executed copy: {res.output}"), flush=True)
+    print(f"Executed in {time.perf_counter() - t_exec:.1f} s", flush=True)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        print(f"BUILD FAILED: {len(failed)} chapter(s) raised: "
+              + ", ".join(Path(r.source).name for r in failed), file=sys.stderr, flush=True)
+        return 1
+    if not html:
+        return 0
+    t_html = time.perf_counter()
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb) if jb.exists() else (shutil.which("jupyter-book") or "jupyter-book"), "build", str(stage),
+           "--path-output", str(out),
+           "-W", "-n", "--keep-going", "--quiet"]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    import re
+
+    log = [re.sub(r"\x1b\[[0-9;]*m", "", ln) for ln in (proc.stdout + proc.stderr).splitlines()]
+    (out / "jupyter-book.log").write_text("\n".join(log) + "\n")
+    index = out / "_build" / "html" / "index.html"
+    if proc.returncode != 0 or not index.is_file():
+        shown = [ln for ln in log if "WARNING" in ln or "ERROR" in ln] or log[-40:]
+        print("\n".join("  " + ln for ln in dict.fromkeys(shown)), file=sys.stderr)
+        print(f"BUILD FAILED: jupyter-book exited with {proc.returncode}", file=sys.stderr, flush=True)
+        return proc.returncode or 1
+    print(f"HTML built in {time.perf_counter() - t_html:.1f} s", flush=True)
+    print(f"Book: {index}", flush=True)
+    print(f"Total time: {time.perf_counter() - t_start:.1f} s", flush=True)
+    return 0
+
+
+# --------------------------------------------------------------------------- CLI
+def _parse_value(text: str) -> Any:
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m t2lib", description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    b = sub.add_parser("build", help="execute every chapter and build the HTML book")
+    b.add_argument("--out", default=None, help="output directory (default: _build)")
+    b.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", 2)))
+    b.add_argument("--student", action="store_true", help="student edition: solutions hidden")
+    b.add_argument("--chapters", nargs="+", default=None, help="build a small book of just these notebooks")
+    b.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    b.add_argument("--no-html", action="store_true", help="only execute the chapters")
+
+    r = sub.add_parser("run", help="execute one chapter with parameters")
+    r.add_argument("notebook")
+    r.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    r.add_argument("-o", "--outdir", default="_build/run")
+    r.add_argument("--timeout", type=int, default=600)
+
+    p = sub.add_parser("params", help="list chapter parameters")
+    p.add_argument("notebooks", nargs="*")
+
+    c = sub.add_parser("clean", help="strip outputs and execution counts from notebooks")
+    c.add_argument("notebooks", nargs="+")
+
+    a = ap.parse_args(argv)
+    if a.cmd == "build":
+        return build(a.out, a.chapters, a.jobs, a.student, a.timeout, html=not a.no_html)
+    if a.cmd == "run":
+        params = {name: _parse_value(val) for name, val in a.parameter}
+        src = Path(a.notebook)
+        dst = Path(a.outdir) / src.name
+        try:
+            res = run_chapter(src, dst, params, a.timeout)
+        except ValueError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        if res.ok:
+            print(f"ok   {src}  {res.seconds:.1f} s  -> {dst}")
+            return 0
+        print(f"FAIL {src}  {res.seconds:.1f} s\n     {res.error}\n     executed copy: {dst}", file=sys.stderr)
+        return 1
+    if a.cmd == "params":
+        paths = [Path(n) for n in a.notebooks] or toc_chapters()
+        for path in paths:
+            print(path.name)
+            for prm in chapter_parameters(path):
+                print(f"  {prm.name} = {prm.default!r}" + (f"   # {prm.comment}" if prm.comment else ""))
+        return 0
+    if a.cmd == "clean":
+        changed = [n for n in a.notebooks if clean_notebook(n)]
+        print(f"cleaned {len(changed)} of {len(a.notebooks)} notebook(s)")
+        return 0
+    return 2  # pragma: no cover
