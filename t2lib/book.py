@@ -273,12 +273,34 @@ def _stage_config(root: Path, stage: Path, student: bool) -> None:
     cfg = yaml.safe_load((root / "_config.yml").read_text())
     if student:
         cfg["title"] = cfg.get("title", "") + " (student edition)"
-        cfg.setdefault("sphinx", {}).setdefault("config", {})["hide_solutions"] = True
     (stage / "_config.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
 
 
-def _subset_toc(chapters: Sequence[Path], root: Path) -> dict:
-    rel = [str(p.relative_to(root).with_suffix("")) for p in chapters]
+def strip_solutions(path: str | os.PathLike) -> int:
+    """Remove every solution (the cells from ``{solution-start}`` to ``{solution-end}``) from a notebook in place.
+
+    Used for the student edition; returns the number of solutions removed. (sphinx-exercise's own
+    ``hide_solutions`` option fails on gated solutions, so the cells are removed before the HTML build.)
+    """
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    keep, inside, removed = [], False, 0
+    for cell in nb.cells:
+        text = cell.source if cell.cell_type == "markdown" else ""
+        if "{solution-start}" in text:
+            inside, removed = True, removed + 1
+        if not inside:
+            keep.append(cell)
+        if "{solution-end}" in text:
+            inside = False
+    nb.cells = keep
+    nbformat.write(nb, str(path))
+    return removed
+
+
+def _subset_toc(chapters: Sequence[Path]) -> dict:
+    rel = [f"book/{p.stem}" for p in chapters]
     return {"format": "jb-book", "root": rel[0],
             "chapters": [{"file": r} for r in rel[1:]] + [{"file": "book/references"}]}
 
@@ -311,7 +333,7 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         for nb in nbs:
             if nb.suffix != NOTEBOOK_SUFFIX or not nb.is_file():
                 raise ValueError(f"chapters must be existing .ipynb files; got {nb}")
-        toc = _subset_toc(nbs, root)
+        toc = _subset_toc(nbs)
         pages = [root / "book" / "references.md"]
     else:
         nbs = toc_chapters(root)
@@ -333,7 +355,7 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         for i, res in enumerate(pool.map(_run_star, tasks), 1):
             results.append(res)
             status = "ok  " if res.ok else "FAIL"
-            print(f"  [{i}/{len(tasks)}] {status} {Path(res.source).relative_to(root)}  {res.seconds:6.1f} s"
+            print(f"  [{i}/{len(tasks)}] {status} book/{Path(res.source).name:<34s} {res.seconds:6.1f} s"
                   + ("" if res.ok else f"\n         {res.error}\n         executed copy: {res.output}"), flush=True)
     print(f"Executed in {time.perf_counter() - t_exec:.1f} s", flush=True)
     failed = [r for r in results if not r.ok]
@@ -343,6 +365,9 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         return 1
     if not html:
         return 0
+    if student:
+        n = sum(strip_solutions(r.output) for r in results)
+        print(f"Student edition: removed {n} solutions", flush=True)
     t_html = time.perf_counter()
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb) if jb.exists() else (shutil.which("jupyter-book") or "jupyter-book"), "build", str(stage),
@@ -367,9 +392,18 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
 
 # --------------------------------------------------------------------------- CLI
 def _parse_value(text: str) -> Any:
+    """Parse a ``-p`` value as papermill does: int, then float (``7e9``), then YAML (lists, booleans), else str."""
     import yaml
 
-    return yaml.safe_load(text)
+    for conv in (int, float):
+        try:
+            return conv(text)
+        except ValueError:
+            pass
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
