@@ -4,12 +4,14 @@ Modules (one concept each; dependencies only point downwards in this list):
 
 - :mod:`t2lib.flops`        FLOP counts of transformer training and inference (C = 6ND, 2N per token).
 - :mod:`t2lib.laws`         the Chinchilla loss law L(N, D) and its compute-optimal frontier.
+- :mod:`t2lib.tables`       published tables of Hoffmann et al. (2022) next to what a law gives.
 - :mod:`t2lib.fit`          fitting the law (Huber loss, L-BFGS, bootstrap) and IsoFLOP profiles.
 - :mod:`t2lib.inference`    inference-aware optimum (Sardana et al.) and the train-inference split (Erdil).
 - :mod:`t2lib.passk`        the unbiased pass@k estimator and Beta-distributed success rates.
 - :mod:`t2lib.overtraining` the over-training law of Gadre et al. (2024).
 - :mod:`t2lib.data`         pinned, checksummed public data sets and tidy loaders.
 - :mod:`t2lib.plotting`     the book's figure style.
+- :mod:`t2lib.published`    reading the hand-transcribed tables in data/ with their provenance.
 - :mod:`t2lib.book`         executing chapters with papermill and building the HTML book.
 
 Import the submodule you need, e.g. ``from t2lib.laws import EPOCH_2024``.

@@ -14,6 +14,11 @@ the minimiser is
     a = \frac{\beta}{\alpha+\beta},\ b = \frac{\alpha}{\alpha+\beta},\
     G = \Big(\frac{\alpha A}{\beta B}\Big)^{1/(\alpha+\beta)} .
 
+The dual (iso-loss) problem, the cheapest :math:`6ND` reaching a loss :math:`\ell`, has the same
+frontier (:meth:`ChinchillaLaw.iso_loss_optimal`, :meth:`ChinchillaLaw.compute_for_loss`);
+:meth:`ChinchillaLaw.budget_for_params` inverts it, and :func:`power_law_allocation` evaluates a bare
+power law :math:`N = G (C/6)^a` when a source quotes :math:`G` and :math:`a` directly.
+
 The presets below carry their source in their docstrings.
 """
 from __future__ import annotations
@@ -32,6 +37,7 @@ __all__ = [
     "EPOCH_2024",
     "SARDANA_2024",
     "PRESETS",
+    "power_law_allocation",
 ]
 
 PARAM_NAMES = ("E", "A", "B", "alpha", "beta")
@@ -97,6 +103,24 @@ class ChinchillaLaw:
         return (self.alpha * self.A / (self.beta * self.B)) ** (1.0 / (self.alpha + self.beta))
 
     # ------------------------------------------------------------------ the law
+    def loss_terms(self, N, D) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        r"""The three terms of the law, :math:`(E,\ A/N^\alpha,\ B/D^\beta)`, broadcast to a common shape.
+
+        Their sum is :meth:`loss`. The first is the irreducible loss, the second the excess due to a
+        finite model, the third the excess due to finite data (a single epoch).
+
+        Parameters
+        ----------
+        N : array_like
+            Total parameters (embeddings included), positive and finite.
+        D : array_like
+            Training tokens, positive and finite.
+        """
+        N = v.positive("N", N)
+        D = v.positive("D", D)
+        model_term, data_term = np.broadcast_arrays(self.A * N ** (-self.alpha), self.B * D ** (-self.beta))
+        return np.full(model_term.shape, self.E), model_term.copy(), data_term.copy()
+
     def loss(self, N, D) -> np.ndarray:
         r"""Loss :math:`L(N,D) = E + A/N^\alpha + B/D^\beta` (broadcasts over N and D).
 
@@ -154,10 +178,94 @@ class ChinchillaLaw:
         D = (s * self.B / (self.alpha * gap)) ** (1.0 / self.beta)
         return N, D
 
+    def budget_for_params(self, N) -> tuple[np.ndarray, np.ndarray]:
+        r"""Inverse of the frontier: the budget at which ``N`` parameters are compute-optimal.
+
+        Solving :math:`N = G (C/6)^a` for :math:`C`,
+
+        .. math::
+
+            C(N) = 6\,(N/G)^{1/a},\qquad D_{\mathrm{opt}}(N) = \frac{C(N)}{6N} = \frac{(N/G)^{1/a}}{N}.
+
+        This is how tables of "optimal FLOPs and tokens for a given model size"
+        (Hoffmann et al. 2022, Tables 3 and A3) are produced from a law.
+
+        Parameters
+        ----------
+        N : array_like
+            Total parameters (embeddings included), positive and finite.
+
+        Returns
+        -------
+        C, D : numpy.ndarray
+            Training FLOPs and training tokens.
+        """
+        N = v.positive("N", N)
+        x = (N / self.G) ** (1.0 / self.a)
+        return 6.0 * x, x / N
+
+    def compute_for_loss(self, loss) -> np.ndarray:
+        r"""Smallest training budget reaching loss :math:`\ell`: :math:`C^*(\ell) = 6 N^*(\ell) D^*(\ell)`.
+
+        With :math:`N^*, D^*` from :meth:`iso_loss_optimal`,
+        :math:`C^*(\ell) \propto (\ell - E)^{-(\alpha+\beta)/(\alpha\beta)}`.
+
+        Parameters
+        ----------
+        loss : array_like
+            Target loss, finite and strictly greater than ``E``.
+        """
+        N, D = self.iso_loss_optimal(loss)
+        return 6.0 * N * D
+
     def optimal_loss(self, C) -> np.ndarray:
-        """Loss on the compute-optimal frontier, :math:`L(N_{opt}(C), D_{opt}(C))`."""
+        r"""Loss on the compute-optimal frontier, :math:`L(N_{opt}(C), D_{opt}(C))`.
+
+        In closed form,
+
+        .. math::
+
+            L_{\mathrm{opt}}(C) = E + \big(A G^{-\alpha} + B G^{\beta}\big)\,(C/6)^{-\alpha\beta/(\alpha+\beta)} .
+
+        Parameters
+        ----------
+        C : array_like
+            Training FLOPs, positive and finite.
+        """
         N, D = self.compute_optimal(C)
         return self.loss(N, D)
+
+
+def power_law_allocation(C, G: float, a: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""Allocation from a bare power law :math:`N = G (C/6)^a`, :math:`D = C/(6N)`.
+
+    The frontier of :class:`ChinchillaLaw` is the special case :math:`G = (\alpha A/(\beta B))^{1/(\alpha+\beta)}`,
+    :math:`a = \beta/(\alpha+\beta)`. Use this when a source publishes (or mixes) a prefactor and an exponent
+    that do not come from one parameter set, e.g. Besiroglu et al. (2024), who pair Hoffmann's unrounded
+    :math:`G` with :math:`a = 0.4545`. Then :math:`D/N = G^{-2} (C/6)^{1-2a}`.
+
+    Parameters
+    ----------
+    C : array_like
+        Training FLOPs, positive and finite.
+    G : float
+        Prefactor (parameters at :math:`C/6 = 1`), positive and finite.
+    a : float
+        Exponent of :math:`N \propto C^a`, in the open interval (0, 1).
+
+    Returns
+    -------
+    N, D : numpy.ndarray
+        Parameters and tokens.
+    """
+    C = v.positive("C", C)
+    G_arr = v.positive("G", G)
+    a_arr = v.in_open_interval("a", a, 0.0, 1.0)
+    if G_arr.ndim != 0 or a_arr.ndim != 0:
+        raise ValueError(f"G and a must be scalars; got shapes {G_arr.shape} and {a_arr.shape}")
+    G, a = float(G_arr), float(a_arr)
+    N = G * (C / 6.0) ** a
+    return N, C / (6.0 * N)
 
 
 HOFFMANN_2022 = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
