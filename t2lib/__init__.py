@@ -1,6 +1,7 @@
 """t2lib: the computations behind the Train-to-Test book.
 
-Modules (one concept each; dependencies only point downwards in this list):
+Modules (one concept each). Dependencies are one-way: the concept modules import the support modules
+(`_validate`, `published`, `data`, `plotting`) and each other in chapter order, never the reverse.
 
 - :mod:`t2lib.flops`        FLOP counts of transformer training and inference (C = 6ND, 2N per token).
 - :mod:`t2lib.laws`         the Chinchilla loss law L(N, D) and its compute-optimal frontier.
