@@ -8,6 +8,7 @@ Modules (one concept each). Dependencies are one-way: the concept modules import
 - :mod:`t2lib.tables`       published tables of Hoffmann et al. (2022) next to what a law gives.
 - :mod:`t2lib.fit`          fitting the law (Huber loss, L-BFGS, bootstrap) and IsoFLOP profiles.
 - :mod:`t2lib.inference`    inference-aware optimum (Sardana et al.) and the train-inference split (Erdil).
+- :mod:`t2lib.tradeoffs`    the Villalobos & Atkinson (2023) trade-off table and its implied exchange rates.
 - :mod:`t2lib.passk`        the unbiased pass@k estimator and Beta-distributed success rates.
 - :mod:`t2lib.overtraining` the over-training law of Gadre et al. (2024).
 - :mod:`t2lib.data`         pinned, checksummed public data sets and tidy loaders.

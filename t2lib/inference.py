@@ -1,0 +1,515 @@
+r"""Paying for inference: the inference-aware optimum and the train--inference split.
+
+Two results, and the identity that connects them.
+
+**Inference-aware Chinchilla** (Sardana et al., 2024). A model with :math:`N`
+parameters trained on :math:`D` tokens and then used for :math:`D_{\mathrm{inf}}`
+lifetime inference tokens costs
+
+.. math::
+
+    C_{\mathrm{life}}(N, D) = 6ND + 2ND_{\mathrm{inf}} .
+
+Minimising it on the iso-loss curve :math:`L(N, D) = \ell` of a Chinchilla law
+:math:`L = E + AN^{-\alpha} + BD^{-\beta}` reduces (see :func:`inference_optimal`)
+to one scalar equation in :math:`y = D/D^*_{\mathrm{Chin}}(\ell)`,
+
+.. math::
+
+    y^{1+\beta} = y + \kappa,\qquad
+    \kappa = \frac{\beta}{3(\alpha+\beta)}\,\frac{D_{\mathrm{inf}}}{D^*_{\mathrm{Chin}}(\ell)},
+
+with a unique root :math:`y \ge 1` (:math:`y = 1` exactly when :math:`D_{\mathrm{inf}} = 0`).
+
+**Constant exchange rate** (Erdil, 2024). If the iso-performance curve in
+(training compute :math:`T`, lifetime inference compute :math:`I`) is
+:math:`I = K T^{-\gamma}`, the cheapest point has :math:`T^*/I^* = \gamma`,
+i.e. a training share :math:`\gamma/(1+\gamma)`.
+
+**Bridge.** Along the Chinchilla iso-loss curve the local exchange rate
+:math:`\gamma = -d\ln N / d\ln(6ND)` equals :math:`1/(\varepsilon_N/\varepsilon_D - 1)`,
+and at the inference-aware optimum it equals training FLOPs / inference FLOPs,
+:math:`3D/D_{\mathrm{inf}}`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate as v
+from .laws import ChinchillaLaw
+
+__all__ = [
+    "lifetime_flops",
+    "chinchilla_optimal_tokens",
+    "chinchilla_quality_loss",
+    "iso_loss_tokens",
+    "inference_optimal",
+    "elasticity_ratio",
+    "local_exchange_rate",
+    "local_exchange_rate_fd",
+    "demand_for_exchange_rate",
+    "optimal_training_share",
+    "constant_exchange_optimum",
+    "cost_equivalent_tokens",
+    "lifetime_cost",
+    "cost_optimal",
+]
+
+_MAX_NEWTON = 60
+
+
+def _check_law(law: ChinchillaLaw) -> None:
+    if not isinstance(law, ChinchillaLaw):
+        raise ValueError(f"law must be a t2lib.laws.ChinchillaLaw; got {type(law).__name__}")
+
+
+def _check_loss(law: ChinchillaLaw, loss) -> np.ndarray:
+    ell = v.finite("loss", loss)
+    if not np.all(ell > law.E):
+        raise ValueError(
+            f"loss must exceed E = {law.E:.6g} (allowed range: E < loss < inf); got min {ell.min()!r}"
+        )
+    return ell
+
+
+# --------------------------------------------------------------------------- accounting
+def lifetime_flops(N, D_train, inference_tokens) -> np.ndarray:
+    r"""Lifetime compute of a model: training plus all inference.
+
+    .. math::
+
+        C_{\mathrm{life}} = 6ND_{\mathrm{train}} + 2ND_{\mathrm{inf}}
+
+    (:math:`6N` FLOPs per training token, :math:`2N` per prompt or generated token).
+
+    Parameters
+    ----------
+    N : array_like
+        Parameters, ``0 < N < inf``.
+    D_train : array_like
+        Training tokens, ``0 < D_train < inf``.
+    inference_tokens : array_like
+        Lifetime inference tokens :math:`D_{\mathrm{inf}}`, ``0 <= inference_tokens < inf``.
+
+    Returns
+    -------
+    numpy.ndarray
+        FLOPs, broadcast over the inputs.
+    """
+    N = v.positive("N", N)
+    D = v.positive("D_train", D_train)
+    Dinf = v.nonnegative("inference_tokens", inference_tokens)
+    return 6.0 * N * D + 2.0 * N * Dinf
+
+
+def chinchilla_optimal_tokens(law: ChinchillaLaw, N) -> np.ndarray:
+    r"""Compute-optimal training tokens for a model of ``N`` parameters.
+
+    From the first-order condition :math:`\alpha A N^{-\alpha} = \beta B D^{-\beta}`:
+
+    .. math::
+
+        D_{\mathrm{Chin}}(N) = \Big(\frac{\beta B}{\alpha A}\Big)^{1/\beta} N^{\alpha/\beta} .
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    N : array_like
+        Parameters, ``0 < N < inf``.
+    """
+    _check_law(law)
+    N = v.positive("N", N)
+    return (law.beta * law.B / (law.alpha * law.A)) ** (1.0 / law.beta) * N ** (law.alpha / law.beta)
+
+
+def chinchilla_quality_loss(law: ChinchillaLaw, N) -> np.ndarray:
+    r"""The loss of "``N``-Chinchilla quality": an ``N``-parameter model trained on
+    :math:`D_{\mathrm{Chin}}(N)` tokens (:func:`chinchilla_optimal_tokens`),
+
+    .. math::
+
+        \ell_{\mathrm{Chin}}(N) = E + \Big(1 + \frac{\alpha}{\beta}\Big) A N^{-\alpha} .
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    N : array_like
+        Parameters, ``0 < N < inf``.
+    """
+    _check_law(law)
+    N = v.positive("N", N)
+    return law.E + (1.0 + law.alpha / law.beta) * law.A * N ** (-law.alpha)
+
+
+def iso_loss_tokens(law: ChinchillaLaw, loss, N) -> np.ndarray:
+    r"""Training tokens that bring an ``N``-parameter model to loss ``loss``.
+
+    .. math::
+
+        D(N;\ell) = \Big(\frac{B}{\ell - E - A N^{-\alpha}}\Big)^{1/\beta},
+
+    defined for :math:`N > N_{\min}(\ell) = (A/(\ell-E))^{1/\alpha}` (a smaller model cannot
+    reach :math:`\ell` with any amount of data).
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    loss : array_like
+        Target loss, ``E < loss < inf``.
+    N : array_like
+        Parameters, ``N_min(loss) < N < inf``.
+    """
+    _check_law(law)
+    ell = _check_loss(law, loss)
+    N = v.positive("N", N)
+    room = ell - law.E - law.A * N ** (-law.alpha)
+    if not np.all(room > 0):
+        raise ValueError(
+            "N must exceed N_min(loss) = (A/(loss - E))**(1/alpha), the smallest model that can reach "
+            "the loss (allowed range: N_min < N < inf)"
+        )
+    return (law.B / room) ** (1.0 / law.beta)
+
+
+# --------------------------------------------------------------------------- the optimum
+def _solve_y(kappa: np.ndarray, beta: float, rtol: float = 1e-15) -> np.ndarray:
+    r"""Root :math:`y \ge 1` of :math:`y^{1+\beta} = y + \kappa`, vectorised.
+
+    Works in :math:`t = \ln y` on :math:`\phi(t) = (1+\beta)t - \ln(e^t + \kappa)`, which is
+    increasing (:math:`\beta < \phi' \le 1+\beta`) and concave. Newton's method started at
+    the lower end of the bracket :math:`[t_{lo}, t_{hi}]` then increases monotonically to the
+    root (a concave function lies below its tangents), so every iterate stays in the bracket;
+    iterates are clipped to it anyway as a safeguard.
+    """
+    with np.errstate(divide="ignore"):
+        logk = np.log(kappa)  # -inf where kappa == 0
+    # Bracket: phi(t_lo) <= 0 <= phi(t_hi).
+    t_lo = np.maximum(0.0, logk / (1.0 + beta))
+    t_hi = np.maximum(np.log(2.0) / beta, (np.log(2.0) + logk) / (1.0 + beta))
+    t_hi = np.minimum(t_hi, np.log1p(kappa) / beta)
+    t = t_lo.copy()
+    active = kappa > 0
+    for _ in range(_MAX_NEWTON):
+        if not np.any(active):
+            break
+        ta = t[active]
+        la = logk[active]
+        s = np.logaddexp(ta, la)  # ln(e^t + kappa)
+        phi = (1.0 + beta) * ta - s
+        dphi = (1.0 + beta) - np.exp(ta - s)
+        step = phi / dphi
+        new = np.clip(ta - step, t_lo[active], t_hi[active])
+        t[active] = new
+        done = np.abs(new - ta) <= rtol * np.maximum(1.0, np.abs(new))
+        idx = np.flatnonzero(active)
+        active[idx[done]] = False
+    return np.exp(t)
+
+
+def inference_optimal(law: ChinchillaLaw, loss, inference_tokens) -> tuple[np.ndarray, np.ndarray]:
+    r"""Parameters and training tokens of minimum lifetime compute at a fixed loss.
+
+    Solves
+
+    .. math::
+
+        \min_{N, D}\; 6ND + 2ND_{\mathrm{inf}} \quad\text{s.t.}\quad E + AN^{-\alpha} + BD^{-\beta} = \ell .
+
+    Stationarity of the Lagrangian gives :math:`\alpha A N^{-\alpha} = \beta B D^{-\beta}
+    (1 + D_{\mathrm{inf}}/(3D))`; with the constraint this leaves one equation in :math:`D`,
+
+    .. math::
+
+        B\Big(1 + \frac{\beta}{\alpha}\Big) D^{-\beta} + \frac{\beta B D_{\mathrm{inf}}}{3\alpha} D^{-\beta-1} = \ell - E .
+
+    With :math:`y = D/D^*_{\mathrm{Chin}}(\ell)` it reads :math:`y^{1+\beta} = y + \kappa`,
+    :math:`\kappa = \beta D_{\mathrm{inf}} / (3(\alpha+\beta) D^*_{\mathrm{Chin}}(\ell))`. The root
+    :math:`y \ge 1` is found by a bracketed, monotone Newton iteration on :math:`\ln y`,
+    vectorised over all inputs; then :math:`N = (A / (\ell - E - BD^{-\beta}))^{1/\alpha}`.
+    Where ``inference_tokens == 0`` the result is exactly ``law.iso_loss_optimal(loss)``.
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+        The loss law.
+    loss : array_like
+        Target loss :math:`\ell`, ``E < loss < inf``.
+    inference_tokens : array_like
+        Lifetime inference tokens :math:`D_{\mathrm{inf}}`, ``0 <= inference_tokens < inf``.
+        Broadcasts against ``loss``.
+
+    Returns
+    -------
+    N, D_train : numpy.ndarray
+        The optimal parameters and training tokens, with the broadcast shape.
+    """
+    _check_law(law)
+    ell = _check_loss(law, loss)
+    Dinf = v.nonnegative("inference_tokens", inference_tokens)
+    ell, Dinf = np.broadcast_arrays(ell, Dinf)
+    N0, D0 = law.iso_loss_optimal(ell)
+    kappa = law.beta * Dinf / (3.0 * (law.alpha + law.beta) * D0)
+    y = _solve_y(np.ravel(kappa).copy(), law.beta).reshape(kappa.shape)
+    D = D0 * y
+    gap = ell - law.E
+    N = (law.A / (gap - law.B * D ** (-law.beta))) ** (1.0 / law.alpha)
+    zero = Dinf == 0
+    N = np.where(zero, N0, N)
+    D = np.where(zero, D0, D)
+    return N, D
+
+
+def elasticity_ratio(law: ChinchillaLaw, N, D_train) -> np.ndarray:
+    r"""Ratio of the loss elasticities :math:`\varepsilon_N/\varepsilon_D`.
+
+    .. math::
+
+        \varepsilon_N = -\frac{\partial L}{\partial \ln N} = \alpha A N^{-\alpha},\qquad
+        \varepsilon_D = -\frac{\partial L}{\partial \ln D} = \beta B D^{-\beta} .
+
+    It equals 1 on the Chinchilla frontier and :math:`1 + D_{\mathrm{inf}}/(3D)` at the
+    inference-aware optimum.
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    N, D_train : array_like
+        Parameters and training tokens, positive and finite.
+    """
+    _check_law(law)
+    N = v.positive("N", N)
+    D = v.positive("D_train", D_train)
+    return (law.alpha * law.A * N ** (-law.alpha)) / (law.beta * law.B * D ** (-law.beta))
+
+
+def local_exchange_rate(law: ChinchillaLaw, N, D_train) -> np.ndarray:
+    r"""Local exchange rate of inference for training compute along the iso-loss curve.
+
+    OOMs of per-token inference compute (:math:`\propto N`) saved per OOM of extra training
+    compute (:math:`6ND`), moving along :math:`L(N, D) = \text{const}` through ``(N, D_train)``:
+
+    .. math::
+
+        \gamma = -\frac{d\ln N}{d\ln(6ND)} = \frac{1}{\varepsilon_N/\varepsilon_D - 1} .
+
+    (From :math:`\varepsilon_N\,d\ln N + \varepsilon_D\,d\ln D = 0`.) It is positive on the
+    over-trained side of the Chinchilla frontier (:math:`\varepsilon_N > \varepsilon_D`),
+    unbounded on the frontier (``inf`` if the ratio rounds to exactly 1, otherwise a very large
+    number set by rounding) and negative on the under-trained side.
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    N, D_train : array_like
+        Parameters and training tokens, positive and finite.
+    """
+    rho = elasticity_ratio(law, N, D_train)
+    with np.errstate(divide="ignore"):
+        return 1.0 / (rho - 1.0)
+
+
+def local_exchange_rate_fd(law: ChinchillaLaw, N, D_train, rel_step: float = 1e-4) -> np.ndarray:
+    r"""Finite-difference estimate of :func:`local_exchange_rate` (a numerical check).
+
+    Moves :math:`N \to N e^{\pm h}` along the iso-loss curve through ``(N, D_train)`` with
+    :func:`iso_loss_tokens` and returns the central difference
+
+    .. math::
+
+        \hat\gamma = -\frac{2h}{\ln C_{+} - \ln C_{-}},\qquad C_\pm = 6 N e^{\pm h} D(N e^{\pm h}) .
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    N, D_train : array_like
+        A point on the over-trained or under-trained side, positive and finite.
+    rel_step : float
+        The step :math:`h` in :math:`\ln N`, ``0 < rel_step < 0.1``.
+    """
+    _check_law(law)
+    N = v.positive("N", N)
+    D = v.positive("D_train", D_train)
+    h = float(v.in_open_interval("rel_step", rel_step, 0.0, 0.1))
+    ell = law.loss(N, D)
+    Np, Nm = N * np.exp(h), N * np.exp(-h)
+    Cp = 6.0 * Np * iso_loss_tokens(law, ell, Np)
+    Cm = 6.0 * Nm * iso_loss_tokens(law, ell, Nm)
+    return -2.0 * h / (np.log(Cp) - np.log(Cm))
+
+
+def demand_for_exchange_rate(law: ChinchillaLaw, loss, gamma) -> np.ndarray:
+    r"""Lifetime inference demand at which the inference-aware optimum has local exchange rate ``gamma``.
+
+    At the optimum :math:`\gamma = 3D/D_{\mathrm{inf}}` (the bridge identity), so
+    :math:`D_{\mathrm{inf}} = 3yD^*_{\mathrm{Chin}}/\gamma` and :math:`\kappa = \beta y/(\gamma(\alpha+\beta))`;
+    the root equation :math:`y^{1+\beta} = y + \kappa` then gives in closed form
+
+    .. math::
+
+        y = \Big(1 + \frac{\beta}{\gamma(\alpha+\beta)}\Big)^{1/\beta},\qquad
+        D_{\mathrm{inf}}(\gamma) = \frac{3\,y\,D^*_{\mathrm{Chin}}(\ell)}{\gamma} .
+
+    With ``gamma = 1`` this is the demand at which training and inference FLOPs are equal.
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    loss : array_like
+        Target loss, ``E < loss < inf``.
+    gamma : array_like
+        Exchange rate (equivalently training/inference FLOP ratio), ``0 < gamma < inf``.
+    """
+    _check_law(law)
+    ell = _check_loss(law, loss)
+    g = v.positive("gamma", gamma)
+    _, D0 = law.iso_loss_optimal(ell)
+    y = (1.0 + law.beta / (g * (law.alpha + law.beta))) ** (1.0 / law.beta)
+    return 3.0 * y * D0 / g
+
+
+# --------------------------------------------------------------------------- Erdil
+def optimal_training_share(gamma) -> np.ndarray:
+    r"""Training share of total compute at the optimum for a constant exchange rate.
+
+    Minimising :math:`T + K T^{-\gamma}` gives :math:`T^*/I^* = \gamma`, hence
+
+    .. math::
+
+        \frac{T^*}{T^* + I^*} = \frac{\gamma}{1 + \gamma} .
+
+    Parameters
+    ----------
+    gamma : array_like
+        OOMs of inference compute saved per OOM of training compute, ``0 < gamma < inf``.
+    """
+    g = v.positive("gamma", gamma)
+    return g / (1.0 + g)
+
+
+def constant_exchange_optimum(
+    K, gamma, price_train: float = 1.0, price_inference: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Cheapest point on the iso-performance curve :math:`I = K T^{-\gamma}`.
+
+    Minimising :math:`p_T T + p_I K T^{-\gamma}` over :math:`T` gives
+
+    .. math::
+
+        T^* = \Big(\frac{\gamma K p_I}{p_T}\Big)^{1/(1+\gamma)},\qquad I^* = K T^{*-\gamma},
+        \qquad \frac{p_T T^*}{p_I I^*} = \gamma ,
+
+    so the *spending* shares do not depend on the prices.
+
+    Parameters
+    ----------
+    K : array_like
+        Scale of the iso-performance curve (FLOPs^(1+gamma)), ``0 < K < inf``.
+    gamma : array_like
+        Exchange rate, ``0 < gamma < inf``.
+    price_train, price_inference : array_like
+        Prices per FLOP of training and inference compute, ``0 < price < inf``.
+
+    Returns
+    -------
+    T, I : numpy.ndarray
+        Training and lifetime inference FLOPs at the optimum.
+    """
+    K = v.positive("K", K)
+    g = v.positive("gamma", gamma)
+    pT = v.positive("price_train", price_train)
+    pI = v.positive("price_inference", price_inference)
+    T = (g * K * pI / pT) ** (1.0 / (1.0 + g))
+    return T, K * T ** (-g)
+
+
+# --------------------------------------------------------------------------- dollars
+def _check_mfu(name: str, x) -> np.ndarray:
+    arr = v.finite(name, x)
+    if not np.all((arr > 0) & (arr <= 1)):
+        raise ValueError(f"{name} must lie in (0, 1] (a fraction of peak throughput); got {x!r}")
+    return arr
+
+
+def cost_equivalent_tokens(
+    prompt_tokens,
+    generated_tokens,
+    price_ratio,
+    mfu_train: float = 0.5,
+    mfu_prompt: float = 0.5,
+    mfu_generate: float = 0.01,
+) -> np.ndarray:
+    r"""Inference tokens that, priced as FLOPs, cost the same as the real inference bill.
+
+    With :math:`c_{\mathrm{tr}}, c_{\mathrm{inf}}` the dollars per FLOP at full utilisation
+    and :math:`r = c_{\mathrm{inf}}/c_{\mathrm{tr}}` (``price_ratio``), the dollar cost
+    (:func:`lifetime_cost`) is :math:`c_{\mathrm{tr}}/\mathrm{MFU}_{\mathrm{tr}}` times the
+    lifetime FLOPs :math:`6ND + 2N D_{\mathrm{eff}}` with
+
+    .. math::
+
+        D_{\mathrm{eff}} = r\,\mathrm{MFU}_{\mathrm{tr}}
+        \Big(\frac{D_{\mathrm{inp}}}{\mathrm{MFU}_{\mathrm{inp}}} + \frac{D_{\mathrm{out}}}{\mathrm{MFU}_{\mathrm{out}}}\Big) .
+
+    The default utilisations (50 % training and prompt, 1 % generation) are those of
+    Sardana et al. (2024); ``price_ratio`` has no default because it is an assumption.
+
+    Parameters
+    ----------
+    prompt_tokens, generated_tokens : array_like
+        Lifetime prompt and generated tokens, ``0 <= tokens < inf``.
+    price_ratio : array_like
+        :math:`r`, ``0 < price_ratio < inf``.
+    mfu_train, mfu_prompt, mfu_generate : array_like
+        Utilisations, each in ``(0, 1]``.
+    """
+    Dp = v.nonnegative("prompt_tokens", prompt_tokens)
+    Do = v.nonnegative("generated_tokens", generated_tokens)
+    r = v.positive("price_ratio", price_ratio)
+    mt = _check_mfu("mfu_train", mfu_train)
+    mp = _check_mfu("mfu_prompt", mfu_prompt)
+    mg = _check_mfu("mfu_generate", mfu_generate)
+    return r * mt * (Dp / mp + Do / mg)
+
+
+def lifetime_cost(
+    N,
+    D_train,
+    prompt_tokens,
+    generated_tokens,
+    price_ratio,
+    mfu_train: float = 0.5,
+    mfu_prompt: float = 0.5,
+    mfu_generate: float = 0.01,
+) -> np.ndarray:
+    r"""Lifetime dollar cost in units of :math:`c_{\mathrm{tr}}` (training dollars per FLOP at peak).
+
+    .. math::
+
+        \frac{\text{cost}}{c_{\mathrm{tr}}} = \frac{6ND}{\mathrm{MFU}_{\mathrm{tr}}}
+        + r\Big(\frac{2ND_{\mathrm{inp}}}{\mathrm{MFU}_{\mathrm{inp}}} + \frac{2ND_{\mathrm{out}}}{\mathrm{MFU}_{\mathrm{out}}}\Big)
+
+    Parameters are as in :func:`cost_equivalent_tokens`, plus ``N`` and ``D_train`` (positive).
+    """
+    Deff = cost_equivalent_tokens(prompt_tokens, generated_tokens, price_ratio, mfu_train, mfu_prompt, mfu_generate)
+    mt = _check_mfu("mfu_train", mfu_train)
+    return lifetime_flops(N, D_train, Deff) / mt
+
+
+def cost_optimal(
+    law: ChinchillaLaw,
+    loss,
+    prompt_tokens,
+    generated_tokens,
+    price_ratio,
+    mfu_train: float = 0.5,
+    mfu_prompt: float = 0.5,
+    mfu_generate: float = 0.01,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Minimum-dollar ``(N, D_train)`` at loss ``loss``.
+
+    Because the dollar cost is a constant times :math:`6ND + 2ND_{\mathrm{eff}}`
+    (:func:`cost_equivalent_tokens`), this is :func:`inference_optimal` with
+    ``inference_tokens = D_eff``.
+    """
+    Deff = cost_equivalent_tokens(prompt_tokens, generated_tokens, price_ratio, mfu_train, mfu_prompt, mfu_generate)
+    return inference_optimal(law, loss, Deff)

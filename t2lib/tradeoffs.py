@@ -1,0 +1,59 @@
+r"""The training--inference trade-off table of Villalobos & Atkinson (2023).
+
+:func:`load_tradeoff_table` reads the hand-transcribed ``data/villalobos_atkinson_2023.csv``
+and adds the *average* exchange rate over each technique's span,
+
+.. math::
+
+    \bar\gamma = \frac{\text{span in inference (OOM)}}{\text{span in training (OOM)}},
+
+and the training share :math:`\bar\gamma/(1+\bar\gamma)` that a constant exchange rate
+:math:`\bar\gamma` would imply (:func:`t2lib.inference.optimal_training_share`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["TRADEOFF_CSV", "load_tradeoff_table"]
+
+TRADEOFF_CSV = Path(__file__).resolve().parents[1] / "data" / "villalobos_atkinson_2023.csv"
+
+
+def load_tradeoff_table(path: str | Path | None = None) -> pd.DataFrame:
+    r"""Villalobos & Atkinson's summary table, with :math:`\bar\gamma` and the implied share.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The CSV to read; defaults to the project's ``data/villalobos_atkinson_2023.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``technique, span_train_oom, span_inference_oom, approximate, effect_of_scale,
+        current_use, footnote, gamma, training_share`` (``gamma`` and ``training_share`` are
+        ``nan`` where a span is not available). ``attrs["source"]`` holds the CSV's header.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` does not exist or lacks a required column.
+    """
+    p = TRADEOFF_CSV if path is None else Path(path)
+    if not p.is_file():
+        raise ValueError(f"path must name an existing CSV file; got {str(p)!r}")
+    header = [ln.lstrip("# ").rstrip() for ln in p.read_text().splitlines() if ln.startswith("#")]
+    df = pd.read_csv(p, comment="#", keep_default_na=False, na_values={"span_train_oom": [""], "span_inference_oom": [""]})
+    required = {"technique", "span_train_oom", "span_inference_oom", "approximate", "effect_of_scale", "current_use"}
+    missing = required - set(df.columns)
+    if missing:
+        raise ValueError(f"path must be a trade-off table with columns {sorted(required)}; missing {sorted(missing)}")
+    df["approximate"] = df["approximate"].astype(bool)
+    gamma = df["span_inference_oom"].to_numpy(float) / df["span_train_oom"].to_numpy(float)
+    df["gamma"] = gamma
+    df["training_share"] = gamma / (1.0 + gamma)
+    df.attrs["source"] = " ".join(header)
+    return df
