@@ -1,0 +1,551 @@
+r"""Repeated sampling: the unbiased pass@k estimator and Beta-distributed success rates.
+
+A problem is solved within :math:`k` attempts if any of them is correct. With
+:math:`n \ge k` samples of which :math:`c` are correct, the unbiased estimator of
+Chen et al. (2021) is the probability that a random :math:`k`-subset of the
+samples contains a correct one,
+
+.. math::
+
+    \widehat{\mathrm{pass@}k} = 1 - \frac{\binom{n-c}{k}}{\binom{n}{k}}
+    = 1 - \prod_{i=n-c+1}^{n}\Big(1 - \frac{k}{i}\Big).
+
+If the single-attempt success rate :math:`p` of a problem drawn from a benchmark
+follows :math:`\mathrm{Beta}(\alpha, \beta)`, the expected coverage is
+
+.. math::
+
+    \mathrm{pass}_{\mathcal D}@k = 1 - \mathbb E[(1-p)^k]
+    = 1 - \frac{B(\alpha, \beta + k)}{B(\alpha, \beta)},
+    \qquad -\log \mathrm{pass}_{\mathcal D}@k \sim
+    \frac{\Gamma(\alpha+\beta)}{\Gamma(\beta)}\,k^{-\alpha}\quad (k\to\infty),
+
+the power law of Schaeffer et al. (2025). Brown et al. (2024) fit the aggregate
+coverage with :math:`c(k) \approx \exp(a k^{b})`, :math:`a, b < 0`.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special, stats
+
+from . import _validate as v
+
+__all__ = [
+    "pass_at_k",
+    "plugin_pass_at_k",
+    "expected_plugin_pass_at_k",
+    "simulate_estimates",
+    "coverage_curve",
+    "coverage_table",
+    "fit_coverage_power_law",
+    "coverage_power_law",
+    "beta_pass_at_k",
+    "beta_neg_log_pass_at_k",
+    "beta_tail_asymptote",
+    "beta_binomial_loglik",
+    "fit_beta",
+]
+
+# Products with at most this many factors are summed term by term (exact to a few ulp);
+# longer ones use the four-term Stirling form, whose absolute error is below
+# ~ eps * n / (_DIRECT_TERMS * e) (about 3e-12 at n = 1e6) because the ratio it
+# multiplies is then at most exp(-_DIRECT_TERMS * max(c, k) / n).
+_DIRECT_TERMS = 32
+_CHUNK = 1 << 15  # rows per block of the term-by-term sum (memory bound: _CHUNK * _DIRECT_TERMS floats)
+_HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
+
+
+# --------------------------------------------------------------------------- validation
+def _int_array(name: str, x: Any) -> np.ndarray:
+    """``x`` as an int64 array; raise unless every element is a finite whole number."""
+    arr = np.asarray(x)
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be an integer or an array of integers; got {x!r}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
+            raise ValueError(f"{name} must hold whole numbers (integers); got {x!r}")
+        if np.any(np.abs(arr) > 2.0**53):
+            raise ValueError(f"{name} must be below 2**53 in magnitude; got max {np.abs(arr).max()!r}")
+    return arr.astype(np.int64)
+
+
+def _broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
+    try:
+        return list(np.broadcast_arrays(*arrays.values()))
+    except ValueError as exc:
+        desc = ", ".join(f"{k}: {np.shape(a)}" for k, a in arrays.items())
+        raise ValueError(f"arguments must broadcast to a common shape; got {desc}") from exc
+
+
+def _check_counts(n: Any, c: Any, k: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n_, c_, k_ = _int_array("n", n), _int_array("c", c), _int_array("k", k)
+    n_, c_, k_ = _broadcast(n=n_, c=c_, k=k_)
+    if np.any(c_ < 0):
+        raise ValueError(f"c (correct samples) must be >= 0 (allowed range: 0 <= c <= n); got min {c_.min()}")
+    if np.any(c_ > n_):
+        i = np.argmax(c_ > n_)
+        raise ValueError(
+            f"c (correct samples) must not exceed n (allowed range: 0 <= c <= n); "
+            f"got c={c_.flat[i]} > n={n_.flat[i]}"
+        )
+    if np.any(k_ < 1):
+        raise ValueError(f"k (attempts) must be >= 1 (allowed range: 1 <= k <= n); got min {k_.min()}")
+    if np.any(k_ > n_):
+        i = np.argmax(k_ > n_)
+        raise ValueError(
+            f"k (attempts) must not exceed n, the number of samples drawn (allowed range: 1 <= k <= n); "
+            f"got k={k_.flat[i]} > n={n_.flat[i]}"
+        )
+    return n_, c_, k_
+
+
+def _scalar_or_array(out: np.ndarray) -> np.ndarray | float:
+    return float(out) if out.ndim == 0 else out
+
+
+# --------------------------------------------------------------------------- estimator
+def _stirling_remainder(y: np.ndarray) -> np.ndarray:
+    r""":math:`s(y) = \log\Gamma(y) - [(y-\tfrac12)\log y - y + \tfrac12\log 2\pi]`, for ``y >= 1``."""
+    out = np.empty_like(y)
+    big = y >= 20.0
+    yb = y[big]
+    r = 1.0 / (yb * yb)
+    # Stirling series, truncation error < 1e-17 for y >= 20.
+    out[big] = (1.0 / 12 - r * (1.0 / 360 - r * (1.0 / 1260 - r * (1.0 / 1680 - r / 1188)))) / yb
+    ys = y[~big]
+    out[~big] = special.gammaln(ys) - ((ys - 0.5) * np.log(ys) - ys + _HALF_LOG_2PI)
+    return out
+
+
+def _log_ratio_stirling(n: np.ndarray, c: np.ndarray, k: np.ndarray) -> np.ndarray:
+    r"""Four-term Stirling form of :math:`\log[\binom{n-c}{k}/\binom{n}{k}]` for ``n - c >= k``.
+
+    With :math:`y_A = n-c+1,\ y_B = n-k+1,\ y_C = n+1,\ y_D = n-c-k+1` the ratio is
+    :math:`\Gamma(y_A)\Gamma(y_B)/(\Gamma(y_C)\Gamma(y_D))`. The linear and constant
+    parts of Stirling's formula cancel exactly (:math:`y_A+y_B = y_C+y_D`), and
+    :math:`(y-\tfrac12)\log y` is taken relative to :math:`\log y_C`, which leaves
+    three ``log1p`` terms of size about ``c + k`` instead of ``n log n``.
+    """
+    yA, yB, yC, yD = n - c + 1.0, n - k + 1.0, n + 1.0, n - c - k + 1.0
+    main = (
+        (yA - 0.5) * np.log1p(-c / yC)
+        + (yB - 0.5) * np.log1p(-k / yC)
+        - (yD - 0.5) * np.log1p(-(c + k) / yC)
+    )
+    rem = _stirling_remainder(yA) + _stirling_remainder(yB) - _stirling_remainder(yC) - _stirling_remainder(yD)
+    return main + rem
+
+
+def _log_ratio_direct(n: np.ndarray, small: np.ndarray, large: np.ndarray) -> np.ndarray:
+    r""":math:`\sum_{j=0}^{m-1}\log(1 - M/(n-j))` with ``m = small <= _DIRECT_TERMS``, ``M = large``."""
+    out = np.empty(n.shape, dtype=float)
+    j = np.arange(_DIRECT_TERMS, dtype=float)
+    for start in range(0, n.size, _CHUNK):  # blocks bound the memory; each block is vectorised
+        sl = slice(start, start + _CHUNK)
+        nn, mm, MM = n[sl, None], small[sl, None], large[sl, None]
+        live = j < mm
+        denom = np.where(live, nn - j, np.inf)  # dead terms contribute log1p(0) = 0
+        out[sl] = np.sum(np.log1p(-MM / denom), axis=1)
+    return out
+
+
+def pass_at_k(n: Any, c: Any, k: Any) -> np.ndarray | float:
+    r"""Unbiased pass@k estimate of Chen et al. (2021) from ``c`` correct out of ``n`` samples.
+
+    .. math::
+
+        \widehat{\mathrm{pass@}k} = 1 - \frac{\binom{n-c}{k}}{\binom{n}{k}}
+        = 1 - \prod_{j=0}^{m-1}\Big(1 - \frac{M}{n-j}\Big),
+        \quad m = \min(c, k),\ M = \max(c, k),
+
+    and exactly 1 when :math:`n - c < k` (every :math:`k`-subset holds a correct sample).
+    The product (symmetric in :math:`c` and :math:`k`) is summed in log space with
+    ``log1p`` when it has at most 32 factors; longer products use a Stirling form in
+    which the :math:`\log\Gamma` cancellations are done analytically. The absolute
+    error is below 1e-10 for :math:`n \le 10^6` (tested against exact rational
+    arithmetic and against :math:`\sum_i \log(1-k/i)` summed exactly).
+
+    Parameters
+    ----------
+    n : int or array of int
+        Samples drawn per problem, ``n >= 1``.
+    c : int or array of int
+        Correct samples, ``0 <= c <= n``.
+    k : int or array of int
+        Attempt budget, ``1 <= k <= n``.
+        ``n``, ``c`` and ``k`` broadcast against each other.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The estimate, in [0, 1]; a float when all inputs are scalars.
+
+    Raises
+    ------
+    ValueError
+        If an argument is not a whole number, ``c`` is outside ``[0, n]`` or ``k`` outside ``[1, n]``.
+    """
+    n_, c_, k_ = _check_counts(n, c, k)
+    shape = n_.shape
+    nf, cf, kf = (a.astype(float).ravel() for a in (n_, c_, k_))
+    out = np.ones(nf.shape)
+    live = (nf - cf) >= kf
+    small, large = np.minimum(cf, kf), np.maximum(cf, kf)
+    direct = live & (small <= _DIRECT_TERMS)
+    stirl = live & ~direct
+    logr = np.empty(nf.shape)
+    logr[direct] = _log_ratio_direct(nf[direct], small[direct], large[direct])
+    logr[stirl] = _log_ratio_stirling(nf[stirl], cf[stirl], kf[stirl])
+    out[live] = -np.expm1(logr[live])
+    return _scalar_or_array(out.reshape(shape))
+
+
+def plugin_pass_at_k(n: Any, c: Any, k: Any) -> np.ndarray | float:
+    r"""The biased plug-in estimate :math:`1 - (1 - c/n)^k` (same arguments as :func:`pass_at_k`).
+
+    It is the pass@k of a problem whose success rate equals the sample mean
+    :math:`\hat p = c/n`. Because :math:`p \mapsto (1-p)^k` is convex, Jensen's
+    inequality gives :math:`\mathbb E[(1-\hat p)^k] \ge (1-p)^k`: the plug-in
+    underestimates pass@k on average.
+    """
+    n_, c_, k_ = _check_counts(n, c, k)
+    with np.errstate(divide="ignore"):  # c = n: log1p(-1) = -inf, and the estimate is exactly 1
+        out = -np.expm1(k_ * np.log1p(-c_ / n_.astype(float)))
+    return _scalar_or_array(out)
+
+
+def expected_plugin_pass_at_k(p: Any, n: int, k: Any) -> np.ndarray:
+    r"""Exact expectation of the plug-in estimate when :math:`c \sim \mathrm{Binomial}(n, p)`.
+
+    .. math::
+
+        \mathbb E\big[1 - (1 - c/n)^k\big] = \sum_{c=0}^{n} \binom{n}{c} p^c (1-p)^{n-c}
+        \big[1 - (1 - c/n)^k\big],
+
+    to compare with the true :math:`1 - (1-p)^k`. ``p`` (in [0, 1]) and ``k``
+    (``1 <= k <= n``) broadcast against each other; ``n`` is a scalar.
+    """
+    p_ = v.finite("p", p)
+    if np.any((p_ < 0) | (p_ > 1)):
+        raise ValueError(f"p must lie in [0, 1] (allowed range: 0 <= p <= 1); got {p!r}")
+    n_ = _int_array("n", n)
+    if n_.ndim != 0 or n_ < 1:
+        raise ValueError(f"n must be a scalar integer >= 1; got {n!r}")
+    k_ = _int_array("k", k)
+    if np.any((k_ < 1) | (k_ > n_)):
+        raise ValueError(f"k must lie in [1, n] = [1, {int(n_)}]; got {k!r}")
+    p_, k_ = _broadcast(p=p_, k=k_)
+    cs = np.arange(int(n_) + 1)
+    pmf = stats.binom.pmf(cs, int(n_), p_[..., None])
+    with np.errstate(divide="ignore"):  # c = n: log1p(-1) = -inf, and the estimate is exactly 1
+        plug = -np.expm1(k_[..., None] * np.log1p(-cs / float(n_)))
+    return np.sum(pmf * plug, axis=-1)
+
+
+def simulate_estimates(p: Any, n: int, k: int, trials: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    r"""Draw :math:`c \sim \mathrm{Binomial}(n, p)` ``trials`` times and return both estimates.
+
+    Parameters
+    ----------
+    p : float or array
+        True single-attempt success rates in [0, 1] (one column per value).
+    n, k : int
+        Samples per problem and attempt budget, ``1 <= k <= n``.
+    trials : int
+        Independent repetitions, ``>= 1``.
+    seed : int
+        Seed of :func:`numpy.random.default_rng`.
+
+    Returns
+    -------
+    (unbiased, plugin) : tuple of numpy.ndarray, each of shape ``(trials,) + p.shape``
+        :func:`pass_at_k` and :func:`plugin_pass_at_k` of each draw.
+    """
+    p_ = v.finite("p", p)
+    if np.any((p_ < 0) | (p_ > 1)):
+        raise ValueError(f"p must lie in [0, 1] (allowed range: 0 <= p <= 1); got {p!r}")
+    t = _int_array("trials", trials)
+    if t.ndim != 0 or t < 1:
+        raise ValueError(f"trials must be a scalar integer >= 1; got {trials!r}")
+    rng = np.random.default_rng(seed)
+    c = rng.binomial(int(_int_array("n", n)), p_, size=(int(t),) + p_.shape)
+    return np.asarray(pass_at_k(n, c, k)), np.asarray(plugin_pass_at_k(n, c, k))
+
+
+# --------------------------------------------------------------------------- coverage
+def coverage_curve(n: Any, c: Any, k: Any) -> np.ndarray:
+    r"""Coverage :math:`\frac1P\sum_i \widehat{\mathrm{pass}_i@k}` of ``P`` problems at each ``k``.
+
+    Parameters
+    ----------
+    n, c : 1-D arrays of int, same length ``P``
+        Samples drawn and correct samples per problem.
+    k : 1-D array of int
+        Attempt budgets, each ``<= min(n)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(k),)``.
+    """
+    n_, c_, k_ = np.atleast_1d(_int_array("n", n)), np.atleast_1d(_int_array("c", c)), np.atleast_1d(_int_array("k", k))
+    if n_.ndim != 1 or c_.ndim != 1 or k_.ndim != 1:
+        raise ValueError("n, c and k must be 1-D")
+    v.same_shape(n=n_, c=c_)
+    return np.mean(pass_at_k(n_[:, None], c_[:, None], k_[None, :]), axis=0)
+
+
+def coverage_table(samples: pd.DataFrame, k: Sequence[int], by: str | Sequence[str] = "model") -> pd.DataFrame:
+    r"""Coverage curves of every group of a tidy sample table (one row per problem).
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        Columns ``n``, ``c`` and the grouping columns (e.g. from
+        :func:`t2lib.data.load_pythia_samples`).
+    k : sequence of int
+        Attempt budgets; each must be ``<= n`` for every row.
+    by : str or list of str
+        Grouping columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the groups (in order of first appearance); columns: ``k``; values: coverage.
+    """
+    k_ = np.atleast_1d(_int_array("k", k))
+    missing = {"n", "c", *([by] if isinstance(by, str) else by)} - set(samples.columns)
+    if missing:
+        raise ValueError(f"samples is missing the columns {sorted(missing)}")
+    per = pass_at_k(samples["n"].to_numpy()[:, None], samples["c"].to_numpy()[:, None], k_[None, :])
+    frame = pd.DataFrame(per, columns=pd.Index(k_, name="k"), index=samples.index)
+    keys = [samples[b] for b in ([by] if isinstance(by, str) else by)]
+    return frame.groupby(keys, sort=False).mean()
+
+
+def coverage_power_law(k: Any, a: float, b: float) -> np.ndarray:
+    r"""Brown et al.'s exponentiated power law :math:`c(k) = \exp(a k^{b})` (``k > 0``)."""
+    k_ = v.positive("k", k)
+    return np.exp(a * k_**b)
+
+
+def fit_coverage_power_law(k: Any, coverage: Any) -> tuple[np.ndarray, np.ndarray]:
+    r"""Fit :math:`\log c(k) = a k^{b}` by least squares on :math:`\log c` (Brown et al. 2024, Eq. 2–3).
+
+    The start is the straight-line fit of :math:`\log(-\log c) = \log(-a) + b\log k`
+    (vectorised across curves); each curve is then refined by nonlinear least squares
+    on the residuals :math:`\log c_j - a k_j^{b}`. In Schaeffer et al.'s notation
+    :math:`-\log c = A k^{-\beta}` with :math:`A = -a`, :math:`\beta = -b`.
+
+    Parameters
+    ----------
+    k : 1-D array
+        Attempt budgets, ``> 0``.
+    coverage : 1-D array of length ``len(k)`` or 2-D ``(curves, len(k))``
+        Coverage values in the open interval (0, 1).
+
+    Returns
+    -------
+    (a, b) : numpy.ndarray
+        One value per curve (0-d arrays for a 1-D ``coverage``).
+    """
+    k_ = v.positive("k", k)
+    cov = v.in_open_interval("coverage", coverage, 0.0, 1.0)
+    if k_.ndim != 1 or cov.shape[-1] != k_.size or cov.ndim > 2 or k_.size < 3:
+        raise ValueError(f"k must be 1-D with >= 3 points and coverage (curves, len(k)); got {k_.shape}, {cov.shape}")
+    y = np.atleast_2d(np.log(cov))
+    X = np.column_stack([np.ones_like(k_), np.log(k_)])
+    coef, *_ = np.linalg.lstsq(X, np.log(-y).T, rcond=None)  # (2, curves)
+    a0, b0 = -np.exp(coef[0]), coef[1]
+    a_out, b_out = np.empty(len(y)), np.empty(len(y))
+    lk = np.log(k_)
+    for i, (yi, ai, bi) in enumerate(zip(y, a0, b0)):  # one small 2-parameter fit per curve
+        res = optimize.least_squares(
+            lambda t: t[0] * np.exp(t[1] * lk) - yi,
+            x0=[ai, bi],
+            jac=lambda t: np.column_stack([np.exp(t[1] * lk), t[0] * lk * np.exp(t[1] * lk)]),
+            method="lm",
+            xtol=1e-14,
+            ftol=1e-14,
+        )
+        a_out[i], b_out[i] = res.x
+    if cov.ndim == 1:
+        return np.asarray(a_out[0]), np.asarray(b_out[0])
+    return a_out, b_out
+
+
+# --------------------------------------------------------------------------- Beta model
+def _beta_args(a: Any, b: Any, k: Any) -> list[np.ndarray]:
+    a_, b_ = v.positive("a", a), v.positive("b", b)
+    k_ = v.nonnegative("k", k)
+    return _broadcast(a=a_, b=b_, k=k_)
+
+
+def beta_pass_at_k(a: Any, b: Any, k: Any) -> np.ndarray | float:
+    r"""Expected pass@k when the success rate is :math:`p \sim \mathrm{Beta}(a, b)`.
+
+    .. math::
+
+        \mathrm{pass}_{\mathcal D}@k = 1 - \mathbb E[(1-p)^k] = 1 - \frac{B(a, b+k)}{B(a, b)},
+
+    computed in log space as ``-expm1(betaln(a, b+k) - betaln(a, b))``.
+
+    Parameters
+    ----------
+    a, b : float or array
+        Beta parameters, ``> 0``.
+    k : float or array
+        Attempt budget, real ``k >= 0`` (``k = 0`` gives 0). Arguments broadcast.
+    """
+    a_, b_, k_ = _beta_args(a, b, k)
+    return _scalar_or_array(-np.expm1(special.betaln(a_, b_ + k_) - special.betaln(a_, b_)))
+
+
+def beta_neg_log_pass_at_k(a: Any, b: Any, k: Any) -> np.ndarray | float:
+    r""":math:`-\log \mathrm{pass}_{\mathcal D}@k = -\log\big(1 - B(a,b+k)/B(a,b)\big)`, accurate when it is tiny.
+
+    Same arguments as :func:`beta_pass_at_k`, with ``k > 0``.
+    """
+    a_, b_, k_ = _beta_args(a, b, k)
+    if np.any(k_ <= 0):
+        raise ValueError("k must be positive (allowed range: 0 < k < inf) for -log pass@k")
+    logf = special.betaln(a_, b_ + k_) - special.betaln(a_, b_)
+    return _scalar_or_array(-np.log(-np.expm1(logf)))
+
+
+def beta_tail_asymptote(a: Any, b: Any, k: Any, scale: Any = 1.0) -> np.ndarray | float:
+    r"""Large-``k`` asymptote of :math:`-\log\mathrm{pass}_{\mathcal D}@k` for a (scaled) Beta.
+
+    For :math:`p = s\,q`, :math:`q \sim \mathrm{Beta}(a, b)`, the density near 0 is
+    :math:`C p^{a-1}` with :math:`C = s^{-a}/B(a, b)`, and (Schaeffer et al. 2025, Thm. 3.1)
+
+    .. math::
+
+        -\log \mathrm{pass}_{\mathcal D}@k \sim C\,\Gamma(a)\,k^{-a}
+        = \frac{\Gamma(a+b)}{\Gamma(b)}\,(s k)^{-a}.
+
+    Parameters
+    ----------
+    a, b : float or array
+        Beta parameters, ``> 0``.
+    k : float or array
+        Attempt budget, ``> 0``.
+    scale : float
+        Upper end ``s`` of the support, ``0 < s <= 1``.
+    """
+    a_, b_ = v.positive("a", a), v.positive("b", b)
+    k_ = v.positive("k", k)
+    s = v.positive("scale", scale)
+    if np.any(s > 1):
+        raise ValueError(f"scale must lie in (0, 1]; got {scale!r}")
+    return _scalar_or_array(np.exp(special.gammaln(a_ + b_) - special.gammaln(b_) - a_ * np.log(s * k_)))
+
+
+def beta_binomial_loglik(a: Any, b: Any, n: Any, c: Any) -> np.ndarray | float:
+    r"""Log-likelihood of counts ``c`` out of ``n`` when :math:`p \sim \mathrm{Beta}(a, b)` per problem.
+
+    .. math::
+
+        \ell(a, b) = \sum_i \Big[\log\binom{n_i}{c_i} + \log B(c_i + a, n_i - c_i + b) - \log B(a, b)\Big].
+
+    ``a`` and ``b`` may be arrays of the same shape (a grid); the sum runs over the problems.
+    """
+    a_, b_ = _broadcast(a=v.positive("a", a), b=v.positive("b", b))
+    n_, c_ = _problem_counts(n, c)
+    const = np.sum(special.gammaln(n_ + 1) - special.gammaln(c_ + 1) - special.gammaln(n_ - c_ + 1))
+    A, B = a_[..., None], b_[..., None]
+    ll = np.sum(special.betaln(c_ + A, n_ - c_ + B), axis=-1) - n_.size * special.betaln(a_, b_)
+    return _scalar_or_array(ll + const)
+
+
+def _problem_counts(n: Any, c: Any) -> tuple[np.ndarray, np.ndarray]:
+    n_, c_ = np.atleast_1d(_int_array("n", n)), np.atleast_1d(_int_array("c", c))
+    if n_.ndim != 1 or c_.ndim != 1:
+        raise ValueError("n and c must be 1-D (one entry per problem)")
+    v.same_shape(n=n_, c=c_)
+    if np.any(n_ < 1):
+        raise ValueError(f"n must be >= 1 (allowed range: 1 <= n); got min {n_.min()}")
+    if np.any((c_ < 0) | (c_ > n_)):
+        raise ValueError("c (correct samples) must satisfy 0 <= c <= n for every problem")
+    return n_.astype(float), c_.astype(float)
+
+
+def fit_beta(n: Any, c: Any, x0: tuple[float, float] = (0.5, 20.0)) -> tuple[float, float]:
+    r"""Maximum-likelihood Beta(a, b) of the per-problem success rates from binomial counts.
+
+    Each problem's count is :math:`c_i \sim \mathrm{Binomial}(n_i, p_i)` with
+    :math:`p_i \sim \mathrm{Beta}(a, b)`, so :math:`c_i` is beta-binomial and the
+    likelihood is exact (no discretisation, and problems with :math:`c_i = 0` carry
+    the information about the mass near :math:`p = 0`):
+
+    .. math::
+
+        \ell(a, b) = \sum_i \big[\log B(c_i + a, n_i - c_i + b) - \log B(a, b)\big] + \text{const},
+
+    .. math::
+
+        \partial_a \ell = \sum_i\big[\psi(c_i+a) - \psi(n_i+a+b) - \psi(a) + \psi(a+b)\big],\quad
+        \partial_b \ell = \sum_i\big[\psi(n_i-c_i+b) - \psi(n_i+a+b) - \psi(b) + \psi(a+b)\big].
+
+    Maximised over :math:`(\log a, \log b)` by a trust-region Newton method with the analytic
+    gradient and Hessian (trigamma :math:`\psi_1`).
+
+    Parameters
+    ----------
+    n, c : 1-D arrays of int, same length
+        Samples drawn (``>= 1``) and correct samples (``0 <= c <= n``) per problem.
+        At least one problem must have ``c > 0`` and one ``c < n``.
+    x0 : (float, float)
+        Starting point (a, b), both ``> 0``.
+
+    Returns
+    -------
+    (a, b) : tuple of float
+    """
+    n_, c_ = _problem_counts(n, c)
+    if not np.any(c_ > 0) or not np.any(c_ < n_):
+        raise ValueError("c must contain at least one problem with c > 0 and one with c < n (else the MLE is at the boundary)")
+    x0_ = v.positive("x0", x0)
+    P = n_.size
+
+    # Objective: minus the mean log-likelihood per problem, over theta = (log a, log b).
+    def negll(theta: np.ndarray) -> float:
+        a, b = np.exp(theta)
+        return -(np.mean(special.betaln(c_ + a, n_ - c_ + b)) - special.betaln(a, b))
+
+    def grad_ab(a: float, b: float) -> np.ndarray:
+        dab, pab = special.digamma(n_ + a + b), special.digamma(a + b)
+        ga = np.mean(special.digamma(c_ + a) - dab) - special.digamma(a) + pab
+        gb = np.mean(special.digamma(n_ - c_ + b) - dab) - special.digamma(b) + pab
+        return np.array([ga, gb])
+
+    def jac(theta: np.ndarray) -> np.ndarray:
+        x = np.exp(theta)
+        return -grad_ab(*x) * x
+
+    def hess(theta: np.ndarray) -> np.ndarray:
+        x = np.exp(theta)
+        a, b = x
+        tab, qab = special.polygamma(1, n_ + a + b), special.polygamma(1, a + b)
+        haa = np.mean(special.polygamma(1, c_ + a) - tab) - special.polygamma(1, a) + qab
+        hbb = np.mean(special.polygamma(1, n_ - c_ + b) - tab) - special.polygamma(1, b) + qab
+        hab = -np.mean(tab) + qab
+        h = np.outer(x, x) * np.array([[haa, hab], [hab, hbb]]) + np.diag(x * grad_ab(a, b))
+        return -h
+
+    res = optimize.minimize(negll, np.log(x0_), jac=jac, hess=hess, method="trust-exact", options={"gtol": 1e-9})
+    # log B(c + a, n - c + b) carries an absolute rounding error ~ eps * n log n, so near the
+    # optimum the objective is noisy while the digamma gradient stays accurate: polish by
+    # solving grad = 0 with Newton's method, then check that it is a maximum.
+    root = optimize.root(jac, res.x, jac=hess, method="hybr", options={"xtol": 1e-13})
+    theta = root.x if np.all(np.abs(jac(root.x)) <= np.abs(jac(res.x))) else res.x
+    if not (np.all(np.abs(jac(theta)) < 1e-9) and np.all(np.linalg.eigvalsh(hess(theta)) > 0)):
+        raise RuntimeError(f"fit_beta did not converge (gradient {jac(theta)}): {res.message}")
+    res.x = theta
+    a, b = np.exp(res.x)
+    return float(a), float(b)

@@ -1,0 +1,300 @@
+"""Tests of t2lib.passk: the Chen et al. (2021) estimator, the Beta model and the pass@k reproductions."""
+from __future__ import annotations
+
+import itertools
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import integrate, special, stats
+
+from t2lib import passk
+from t2lib.data import load_pythia_samples
+
+# Brown et al. (2024) fit their power law on ~40 log-spaced k in [1, 10^4] (App. C.1).
+K_FIT = np.unique(np.round(np.logspace(0, 4, 40)).astype(int))
+
+
+# --------------------------------------------------------------------------- estimator: exactness
+def _brute_force(n: int, c: int, k: int) -> Fraction:
+    """Fraction of the k-subsets of n samples (the first c correct) that contain a correct one."""
+    subsets = list(itertools.combinations(range(n), k))
+    return Fraction(sum(min(s) < c for s in subsets), len(subsets))
+
+
+def test_pass_at_k_equals_brute_force_enumeration_small_n():
+    rows = [(n, c, k) for n in range(1, 9) for c in range(n + 1) for k in range(1, n + 1)]
+    n, c, k = map(np.array, zip(*rows))
+    got = passk.pass_at_k(n, c, k)
+    want = np.array([float(_brute_force(*r)) for r in rows])
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-15)
+
+
+def test_pass_at_k_equals_exact_rational_binomial_ratio():
+    rows = [(n, c, k) for n in (10, 37, 60, 200) for c in range(0, n + 1, max(1, n // 12)) for k in range(1, n + 1, max(1, n // 15))]
+    n, c, k = map(np.array, zip(*rows))
+    got = passk.pass_at_k(n, c, k)
+    want = np.array([float(1 - Fraction(math.comb(a - b, d), math.comb(a, d))) for a, b, d in rows])
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "n,c,k",
+    [(10**5, 300, 400), (10**5, 33, 3_000), (10**6, 40, 20_000), (10**6, 1_500, 1_500), (10**6, 1, 999_000), (10**6, 64, 30_000)],
+)
+def test_pass_at_k_large_n_against_exact_integer_binomials(n, c, k):
+    want = 1.0 - math.comb(n - c, k) / math.comb(n, k)  # int / int is correctly rounded
+    assert abs(passk.pass_at_k(n, c, k) - want) < 1e-10
+
+
+def test_pass_at_k_accurate_to_1e10_up_to_n_1e6_against_exact_sum_of_log1p():
+    """Random (n, c, k), n log-uniform up to 1e6; reference: fsum of log(1 - k/i) (exact summation)."""
+    rng = np.random.default_rng(7)
+    n = np.round(10 ** rng.uniform(0.5, 6, 300)).astype(int)
+    c = np.minimum(n, np.round(10 ** rng.uniform(0, np.log10(n + 1)))).astype(int)
+    k = np.clip(np.round(10 ** rng.uniform(0, np.log10(n + 1))), 1, n).astype(int)
+    want = np.array(
+        [
+            1.0 if a - b < d else -math.expm1(math.fsum(np.log1p(-d / np.arange(a - b + 1, a + 1, dtype=float))))
+            for a, b, d in zip(n, c, k)
+        ]
+    )
+    got = passk.pass_at_k(n, c, k)
+    assert np.max(np.abs(got - want)) < 1e-10
+
+
+def test_naive_gammaln_form_is_too_lossy_which_is_why_pass_at_k_avoids_it():
+    n, c, k = 10**6, 40, 20_000
+    want = 1.0 - math.comb(n - c, k) / math.comb(n, k)
+    g = special.gammaln
+    naive = -math.expm1(g(n - c + 1) + g(n - k + 1) - g(n + 1) - g(n - c - k + 1))
+    assert abs(naive - want) > 1e-10 > abs(passk.pass_at_k(n, c, k) - want)
+
+
+def test_pass_at_k_special_values_and_shapes():
+    n = 50
+    c = np.arange(n + 1)
+    np.testing.assert_allclose(passk.pass_at_k(n, c, 1), c / n, rtol=0, atol=1e-15)  # pass@1 = c/n
+    np.testing.assert_array_equal(passk.pass_at_k(n, c, n), (c > 0).astype(float))  # pass@n = 1[c > 0]
+    assert passk.pass_at_k(n, 0, 7) == 0.0
+    assert passk.pass_at_k(10, 5, 6) == 1.0  # n - c < k
+    assert isinstance(passk.pass_at_k(10, 2, 3), float)
+    assert passk.pass_at_k(np.full((3, 1), 100), np.arange(4)[None, :], 5).shape == (3, 4)
+    assert passk.pass_at_k(100.0, 3.0, 5.0) == passk.pass_at_k(100, 3, 5)  # whole-number floats accepted
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 10**6).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n - 1), st.integers(1, n - 1) if n > 1 else st.just(1))))
+def test_pass_at_k_in_unit_interval_and_monotone(args):
+    n, c, k = args
+    p = passk.pass_at_k(n, c, k)
+    assert 0.0 <= p <= 1.0
+    assert passk.pass_at_k(n, c + 1, k) >= p - 1e-15  # more correct samples never hurt
+    if k < n:
+        assert passk.pass_at_k(n, c, k + 1) >= p - 1e-15  # more attempts never hurt
+
+
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        (dict(n=10, c=11, k=1), "c"),
+        (dict(n=10, c=-1, k=1), "c"),
+        (dict(n=10, c=2, k=11), "k"),
+        (dict(n=10, c=2, k=0), "k"),
+        (dict(n=10, c=2.5, k=1), "c"),
+        (dict(n=10.5, c=2, k=1), "n"),
+        (dict(n=np.nan, c=2, k=1), "n"),
+        (dict(n="10", c=2, k=1), "n"),
+        (dict(n=[10, 10], c=[1, 2, 3], k=1), "broadcast"),
+    ],
+)
+def test_pass_at_k_rejects_bad_input_naming_the_argument(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        passk.pass_at_k(**kwargs)
+
+
+# --------------------------------------------------------------------------- bias of the plug-in
+def test_unbiased_estimator_expectation_is_exactly_one_minus_one_minus_p_to_the_k():
+    """Chen et al. (2021), Sec. 2.1: E_c[1 - C(n-c,k)/C(n,k)] = 1 - (1-p)^k for c ~ Binomial(n, p)."""
+    n = 40
+    p = np.linspace(0.0, 1.0, 21)
+    cs = np.arange(n + 1)
+    for k in (1, 3, 10, 40):
+        est = passk.pass_at_k(n, cs, k)
+        mean = stats.binom.pmf(cs[None, :], n, p[:, None]) @ est
+        np.testing.assert_allclose(mean, 1 - (1 - p) ** k, rtol=0, atol=1e-13)
+
+
+def test_plugin_estimator_underestimates_and_simulation_matches_exact_bias():
+    """Chen et al. (2021), App. A: 1 - (1 - c/n)^k is biased (downwards, by Jensen)."""
+    n, k = 100, 10
+    p = np.array([0.01, 0.05, 0.1, 0.3])
+    exact_plugin = passk.expected_plugin_pass_at_k(p, n, k)
+    truth = 1 - (1 - p) ** k
+    assert np.all(exact_plugin < truth)
+    np.testing.assert_allclose(passk.expected_plugin_pass_at_k(p, n, 1), p, atol=1e-14)  # k = 1: unbiased
+    unb, plug = passk.simulate_estimates(p, n, k, trials=20_000, seed=3)
+    se = np.maximum(unb.std(axis=0), plug.std(axis=0)) / np.sqrt(len(unb))
+    assert np.all(np.abs(unb.mean(axis=0) - truth) < 4 * se)
+    assert np.all(np.abs(plug.mean(axis=0) - exact_plugin) < 4 * se)
+    assert np.all(plug.mean(axis=0) - truth < -4 * se)  # the bias is detected by the simulation
+
+
+def test_simulate_estimates_is_seeded():
+    a = passk.simulate_estimates([0.1, 0.2], 50, 5, trials=10, seed=1)
+    b = passk.simulate_estimates([0.1, 0.2], 50, 5, trials=10, seed=1)
+    np.testing.assert_array_equal(a[0], b[0])
+    with pytest.raises(ValueError, match="p"):
+        passk.simulate_estimates(1.5, 50, 5, trials=10)
+    with pytest.raises(ValueError, match="trials"):
+        passk.simulate_estimates(0.5, 50, 5, trials=0)
+
+
+# --------------------------------------------------------------------------- Beta model
+@pytest.mark.parametrize("a,b,k", [(0.3, 2.0, 1.0), (0.3, 2.0, 50.0), (2.0, 5.0, 3.5), (0.05, 100.0, 1e4)])
+def test_beta_pass_at_k_against_quadrature(a, b, k):
+    f = lambda p: (1 - p) ** k * stats.beta.pdf(p, a, b)  # noqa: E731
+    # split the integrand at small p where its mass (and its p^(a-1) singularity) sits
+    edges = [0.0, 1e-8, 1e-6, 1e-4, 1e-2, 1.0]
+    fail = sum(integrate.quad(f, lo, hi, epsabs=1e-14, epsrel=1e-12, limit=200)[0] for lo, hi in zip(edges, edges[1:]))
+    assert abs(passk.beta_pass_at_k(a, b, k) - (1 - fail)) < 1e-9
+
+
+def test_beta_pass_at_k_against_monte_carlo():
+    rng = np.random.default_rng(11)
+    a, b = 0.4, 8.0
+    p = rng.beta(a, b, size=400_000)
+    k = np.array([1, 10, 100, 1000])
+    mc = 1 - np.mean((1 - p[:, None]) ** k, axis=0)
+    se = np.std((1 - p[:, None]) ** k, axis=0) / np.sqrt(p.size)
+    assert np.all(np.abs(passk.beta_pass_at_k(a, b, k) - mc) < 4 * se)
+
+
+def test_beta_pass_at_k_special_values_and_errors():
+    assert passk.beta_pass_at_k(0.5, 2.0, 0.0) == 0.0
+    np.testing.assert_allclose(passk.beta_pass_at_k(2.0, 3.0, 1.0), 2 / 5)  # pass@1 = mean of Beta
+    k = np.arange(1, 50)
+    np.testing.assert_allclose(passk.beta_pass_at_k(1.0, 1.0, k), k / (k + 1), rtol=1e-13)  # uniform p
+    for kwargs, name in [(dict(a=0, b=1, k=1), "a"), (dict(a=1, b=-1, k=1), "b"), (dict(a=1, b=1, k=-1), "k")]:
+        with pytest.raises(ValueError, match=name):
+            passk.beta_pass_at_k(**kwargs)
+
+
+def test_beta_tail_asymptote_schaeffer2025_theorem_3_1():
+    """Schaeffer et al. (2025), Thm. 3.1: -log pass_D@k ~ Gamma(a+b)/Gamma(b) k^-a for Beta(a, b)."""
+    a, b = 0.3, 2.0
+    k = np.array([1e2, 1e4, 1e6, 1e8, 1e12])
+    asym = passk.beta_tail_asymptote(a, b, k)
+    ratio = passk.beta_neg_log_pass_at_k(a, b, k) / asym
+    assert np.all(np.diff(np.abs(ratio - 1)) < 0)  # converges monotonically here
+    # -log(1 - E) = E + E^2/2 + ..., so the relative gap is about E/2 (slow: E ~ k^-0.3)
+    assert np.all(np.abs(ratio - 1) < asym)
+    assert abs(ratio[-1] - 1) < 1e-3
+    # E[(1-p)^k] = B(a, b+k)/B(a, b) itself: relative gap to the asymptote is O(1/k)
+    fail = np.exp(special.betaln(a, b + k) - special.betaln(a, b))
+    assert np.all(np.abs(fail / passk.beta_tail_asymptote(a, b, k) - 1) < 2 * (a + b) ** 2 / k)
+
+
+def test_scaled_beta_asymptote_against_quadrature():
+    """p = s q, q ~ Beta(a, b): -log pass_D@k ~ Gamma(a+b)/Gamma(b) (s k)^-a."""
+    a, b, s = 0.3, 3.0, 0.1
+    gaps = []
+    for k in (1e5, 1e7, 1e9):
+        # substitute u = q^a: q^(a-1) dq = du / a removes the singularity at q = 0
+        f = lambda u: np.exp(k * np.log1p(-s * u ** (1 / a))) * (1 - u ** (1 / a)) ** (b - 1) / (a * special.beta(a, b))  # noqa: E731
+        u_scale = (1 / (s * k)) ** a  # (1 - s q)^k has decayed by e at q = 1/(s k)
+        edges = [0.0, *(u_scale * np.array([0.3, 1.0, 3.0, 10.0])), 1.0]
+        fail = sum(integrate.quad(f, lo, hi, epsabs=1e-12, epsrel=1e-9, limit=200)[0] for lo, hi in zip(edges, edges[1:]))
+        gaps.append(abs(-np.log1p(-fail) / passk.beta_tail_asymptote(a, b, k, scale=s) - 1))
+    assert np.all(np.diff(gaps) < 0) and gaps[-1] < 5e-3
+
+
+def test_fit_beta_recovers_parameters_of_synthetic_beta_binomial_counts():
+    rng = np.random.default_rng(5)
+    a, b, P = 0.3, 12.0, 3000
+    n = rng.choice([500, 2000, 10_000], size=P)
+    c = rng.binomial(n, rng.beta(a, b, size=P))
+    ah, bh = passk.fit_beta(n, c)
+    assert abs(ah / a - 1) < 0.08 and abs(bh / b - 1) < 0.25
+    # it is the maximum of the log-likelihood
+    ll = passk.beta_binomial_loglik(ah, bh, n, c)
+    for da, db in [(1.01, 1), (0.99, 1), (1, 1.01), (1, 0.99)]:
+        assert passk.beta_binomial_loglik(ah * da, bh * db, n, c) < ll
+
+
+def test_beta_binomial_loglik_is_a_normalised_pmf():
+    n = 30
+    cs = np.arange(n + 1)
+    pmf = [np.exp(passk.beta_binomial_loglik(0.7, 2.5, [n], [c])) for c in cs]
+    np.testing.assert_allclose(pmf, stats.betabinom.pmf(cs, n, 0.7, 2.5), rtol=1e-12)
+
+
+def test_fit_beta_rejects_bad_input():
+    with pytest.raises(ValueError, match="c"):
+        passk.fit_beta([10, 10], [0, 0])
+    with pytest.raises(ValueError, match="c"):
+        passk.fit_beta([10, 10], [3, 11])
+    with pytest.raises(ValueError, match="shape"):
+        passk.fit_beta([10, 10], [3])
+
+
+def test_fit_coverage_power_law_recovers_exact_parameters():
+    k = K_FIT.astype(float)
+    cov = np.vstack([passk.coverage_power_law(k, -4.0, -0.35), passk.coverage_power_law(k, -7.5, -0.18)])
+    a, b = passk.fit_coverage_power_law(k, cov)
+    np.testing.assert_allclose(a, [-4.0, -7.5], rtol=1e-9)
+    np.testing.assert_allclose(b, [-0.35, -0.18], rtol=1e-9)
+    with pytest.raises(ValueError, match="coverage"):
+        passk.fit_coverage_power_law(k, np.ones_like(k))
+
+
+# --------------------------------------------------------------------------- reproductions
+@pytest.fixture(scope="module")
+def math_samples():
+    return load_pythia_samples("MATH")
+
+
+@pytest.fixture(scope="module")
+def math_coverage(math_samples):
+    return passk.coverage_table(math_samples, K_FIT)
+
+
+def test_brown2024_sec3_pythia160m_math_coverage_from_0p27pct_at_k1_to_57pct_at_k10000(math_coverage):
+    """Brown et al. (2024), Sec. 3: "Pythia-160M ... from a pass@1 of 0.27% to a pass@10k of 57%" (rounded)."""
+    row = math_coverage.loc["Pythia-160M"]
+    assert abs(row[1] - 0.0027) < 0.00005
+    assert abs(row[10_000] - 0.57) < 0.005
+
+
+@pytest.mark.parametrize("model,a_pub,b_pub", [("Pythia-12B", -3.92, -0.35), ("Pythia-70M", -7.59, -0.18)])
+def test_brown2024_fig5_pythia_math_power_law_fit(math_coverage, model, a_pub, b_pub):
+    """Brown et al. (2024), Fig. 5 panel titles: log c = a k^b; tolerance 0.1 in a, 0.01 in b.
+
+    Our k grid (40 log-spaced integers in [1, 1e4]) follows the paper's App. C.1 description;
+    the exact grid is not published, which moves a by a few hundredths.
+    """
+    a, b = passk.fit_coverage_power_law(K_FIT, math_coverage.loc[model].to_numpy())
+    assert abs(a - a_pub) < 0.1
+    assert abs(b - b_pub) < 0.01
+
+
+def test_schaeffer2025_fig6_beta_mle_and_least_squares_exponents_agree(math_samples, math_coverage):
+    """Schaeffer et al. (2025), Fig. 6: the distributional (Beta MLE) fit and least squares agree on
+    real Pythia-MATH data. Power-law exponent of the Beta-predicted curve vs the direct fit, same k window."""
+    for model, g in math_samples.groupby("model", sort=False):
+        a, b = passk.fit_beta(g["n"], g["c"])
+        _, b_beta = passk.fit_coverage_power_law(K_FIT, passk.beta_pass_at_k(a, b, K_FIT))
+        _, b_direct = passk.fit_coverage_power_law(K_FIT, math_coverage.loc[model].to_numpy())
+        assert abs(b_beta - b_direct) < 0.015, model
+        # the Beta curve tracks the empirical coverage everywhere in the window
+        assert np.max(np.abs(passk.beta_pass_at_k(a, b, K_FIT) - math_coverage.loc[model].to_numpy())) < 0.03, model
+
+
+def test_coverage_curve_matches_coverage_table(math_samples, math_coverage):
+    g = math_samples[math_samples["model"] == "Pythia-1B"]
+    np.testing.assert_allclose(passk.coverage_curve(g["n"], g["c"], K_FIT), math_coverage.loc["Pythia-1B"].to_numpy())
+    with pytest.raises(ValueError, match="k"):
+        passk.coverage_curve(g["n"], g["c"], [20_000])
