@@ -36,6 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
+from .flops import inference_flops, training_flops
 from .laws import ChinchillaLaw
 
 __all__ = [
@@ -99,7 +100,7 @@ def lifetime_flops(N, D_train, inference_tokens) -> np.ndarray:
     N = v.positive("N", N)
     D = v.positive("D_train", D_train)
     Dinf = v.nonnegative("inference_tokens", inference_tokens)
-    return 6.0 * N * D + 2.0 * N * Dinf
+    return training_flops(N, D) + inference_flops(N, Dinf)
 
 
 def chinchilla_optimal_tokens(law: ChinchillaLaw, N) -> np.ndarray:
@@ -109,7 +110,9 @@ def chinchilla_optimal_tokens(law: ChinchillaLaw, N) -> np.ndarray:
 
     .. math::
 
-        D_{\mathrm{Chin}}(N) = \Big(\frac{\beta B}{\alpha A}\Big)^{1/\beta} N^{\alpha/\beta} .
+        D_{\mathrm{Chin}}(N) = \Big(\frac{\beta B}{\alpha A}\Big)^{1/\beta} N^{\alpha/\beta} ,
+
+    which is the token count of :meth:`ChinchillaLaw.budget_for_params`.
 
     Parameters
     ----------
@@ -118,8 +121,7 @@ def chinchilla_optimal_tokens(law: ChinchillaLaw, N) -> np.ndarray:
         Parameters, ``0 < N < inf``.
     """
     _check_law(law)
-    N = v.positive("N", N)
-    return (law.beta * law.B / (law.alpha * law.A)) ** (1.0 / law.beta) * N ** (law.alpha / law.beta)
+    return law.budget_for_params(N)[1]  # the same point of the frontier, reached from N
 
 
 def chinchilla_quality_loss(law: ChinchillaLaw, N) -> np.ndarray:
