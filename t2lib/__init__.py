@@ -6,7 +6,8 @@ Modules (one concept each). Dependencies are one-way: the concept modules import
 - :mod:`t2lib.flops`        FLOP counts of transformer training and inference (C = 6ND, 2N per token).
 - :mod:`t2lib.laws`         the Chinchilla loss law L(N, D) and its compute-optimal frontier.
 - :mod:`t2lib.tables`       published tables of Hoffmann et al. (2022) next to what a law gives.
-- :mod:`t2lib.fit`          fitting the law (Huber loss, L-BFGS, bootstrap) and IsoFLOP profiles.
+- :mod:`t2lib.isoflop`      Approach 2: IsoFLOP profiles and the exponent of N_opt(C).
+- :mod:`t2lib.fit`          Approach 3: fitting the law (Huber loss, batched Newton, bootstrap, Huber-density MLE).
 - :mod:`t2lib.inference`    inference-aware optimum (Sardana et al.) and the train-inference split (Erdil).
 - :mod:`t2lib.tradeoffs`    the Villalobos & Atkinson (2023) trade-off table and its implied exchange rates.
 - :mod:`t2lib.passk`        the unbiased pass@k estimator and Beta-distributed success rates.
