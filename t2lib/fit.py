@@ -515,7 +515,33 @@ def _prepare(N, D, loss, delta):
     return np.log(N), np.log(D), np.log(loss), delta
 
 
-def fit_chinchilla(N, D, loss, *, delta: float = 1e-3, starts=None, maxiter: int = 500) -> FitResult:
+def _minimize_chunk(args) -> BatchResult:
+    """Worker of :func:`fit_chinchilla` with ``workers > 1``: run one block of starts."""
+    lN, lD, lL, delta, starts, maxiter = args
+    prob = _HuberProblem(lN, lD, lL, delta)
+    return minimize_batched(prob.fgh, prob.f, starts, maxiter=maxiter)
+
+
+def _minimize_starts(lN, lD, lL, delta, starts, maxiter, workers) -> BatchResult:
+    """Run every start, in ``workers`` processes over interleaved blocks of starts (each row is independent)."""
+    if workers == 1 or starts.shape[0] < 2 * workers:
+        return _minimize_chunk((lN, lD, lL, delta, starts, maxiter))
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    order = np.concatenate([np.arange(w, starts.shape[0], workers) for w in range(workers)])  # interleaved: balanced
+    blocks = np.array_split(starts[order], workers)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        parts = list(pool.map(_minimize_chunk, [(lN, lD, lL, delta, b, maxiter) for b in blocks]))
+    inv = np.argsort(order)
+    return BatchResult(x=np.concatenate([r.x for r in parts])[inv], f=np.concatenate([r.f for r in parts])[inv],
+                       converged=np.concatenate([r.converged for r in parts])[inv],
+                       n_iter=np.concatenate([r.n_iter for r in parts])[inv])
+
+
+def fit_chinchilla(N, D, loss, *, delta: float = 1e-3, starts=None, maxiter: int = 500,
+                   workers: int = 1) -> FitResult:
     r"""Fit :math:`L = E + A/N^\alpha + B/D^\beta` by Hoffmann et al.'s Approach 3.
 
     Minimises :math:`F(\theta) = \sum_i \mathrm{Huber}_\delta(\mathrm{LSE}(a-\alpha\log N_i,
@@ -534,11 +560,18 @@ def fit_chinchilla(N, D, loss, *, delta: float = 1e-3, starts=None, maxiter: int
         Initial :math:`(\log A, \log B, \log E, \alpha, \beta)`; default :func:`hoffmann_grid` (4,500 starts).
     maxiter : int
         Iteration cap per start.
+    workers : int
+        Processes over which the starts are split (interleaved blocks). Every start is optimised
+        independently, so the best fit does not depend on ``workers``; a start whose path is chaotic
+        may end elsewhere by rounding, because block sizes change the order of floating-point sums.
+        ``1`` (the default) runs in this process.
 
     Returns
     -------
     FitResult
     """
+    if not isinstance(workers, (int, np.integer)) or isinstance(workers, bool) or workers < 1:
+        raise ValueError(f"workers must be a positive integer (allowed range: workers >= 1); got {workers!r}")
     lN, lD, lL, delta = _prepare(N, D, loss, delta)
     starts = hoffmann_grid() if starts is None else _check_theta("starts", starts)
     starts = np.atleast_2d(starts)
@@ -547,7 +580,7 @@ def fit_chinchilla(N, D, loss, *, delta: float = 1e-3, starts=None, maxiter: int
     if int(maxiter) < 1:
         raise ValueError(f"maxiter must be a positive integer (allowed range: maxiter >= 1); got {maxiter!r}")
     prob = _HuberProblem(lN, lD, lL, delta)
-    st = minimize_batched(prob.fgh, prob.f, starts, maxiter=int(maxiter))
+    st = _minimize_starts(lN, lD, lL, delta, starts, int(maxiter), int(workers))
     cand = np.where(st.converged & np.isfinite(st.f), st.f, np.inf)
     if not np.isfinite(cand).any():
         cand = st.f

@@ -340,3 +340,16 @@ def test_public_functions_reject_bad_options(call, name):
 def test_interval_level_must_be_in_0_1(epoch_bootstrap):
     with pytest.raises(ValueError, match="level"):
         epoch_bootstrap.interval(1.5)
+
+
+def test_workers_split_finds_the_same_optimum(data):
+    """Splitting the starts over 2 processes (the benchmark's setting) reaches the same best fit."""
+    N, D, L = data["N"], data["D"], data["loss"]
+    starts = fit.hoffmann_grid()[::15]
+    one = fit.fit_chinchilla(N, D, L, starts=starts, workers=1)
+    two = fit.fit_chinchilla(N, D, L, starts=starts, workers=2)
+    assert two.objective == pytest.approx(one.objective, rel=1e-12)
+    np.testing.assert_allclose(two.theta, one.theta, rtol=1e-7)
+    assert two.objectives.shape == one.objectives.shape
+    with pytest.raises(ValueError, match="workers"):
+        fit.fit_chinchilla(N, D, L, starts=starts, workers=0)
