@@ -32,6 +32,8 @@ __all__ = [
     "HoffmannFlops",
     "hoffmann_flops",
     "hoffmann_ratio_to_6nd",
+    "hoffmann_layer_params",
+    "attention_parity_width",
     "matmul_flops",
 ]
 
@@ -126,6 +128,14 @@ def attention_to_weight_ratio(d_model, n_ctx) -> np.ndarray:
     return n_ctx / (12.0 * d_model)
 
 
+def attention_parity_width(n_ctx) -> np.ndarray:
+    r"""Model width at which attention costs as much as the weights per token: :math:`d_\mathrm{model} = n_\mathrm{ctx}/12`.
+
+    The root of :func:`attention_to_weight_ratio` :math:`= 1`; wider models are dominated by their weights.
+    """
+    return v.positive("n_ctx", n_ctx) / 12.0
+
+
 @dataclass(frozen=True)
 class HoffmannFlops:
     """Forward-pass FLOPs of one sequence, by component (Hoffmann et al. 2022, Appendix F).
@@ -202,3 +212,17 @@ def hoffmann_ratio_to_6nd(N, num_layers, d_model, ffw_size, num_heads, kv_size, 
     fl = hoffmann_flops(num_layers, d_model, ffw_size, num_heads, kv_size, seq_len, vocab_size)
     fwd = fl.forward if include_embeddings else fl.layers
     return 3.0 * fwd / (TRAIN_FLOPS_PER_PARAM * N * np.asarray(seq_len, dtype=float))
+
+
+def hoffmann_layer_params(num_layers, d_model, ffw_size, num_heads, kv_size) -> np.ndarray:
+    r"""Weights in the transformer layers of an Appendix-F architecture (no embeddings, biases or norms).
+
+    .. math:: N_\mathrm{layers} = L\,\big(4\, d\, (kh) + 2\, d f\big)
+
+    (Q, K, V and output projections, and the two feed-forward matrices.)
+    """
+    L = v.positive("num_layers", num_layers)
+    d = v.positive("d_model", d_model)
+    f = v.positive("ffw_size", ffw_size)
+    kh = v.positive("num_heads", num_heads) * v.positive("kv_size", kv_size)
+    return L * (4.0 * d * kh + 2.0 * d * f)

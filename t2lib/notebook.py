@@ -8,8 +8,10 @@ import numpy as np
 __all__ = ["glue"]
 
 
-def glue(name: str, value: Any, display: bool = False) -> Any:
-    """Store ``value`` under ``name`` for ``{glue:text}`name:fmt``` in the prose (myst-nb), and return it.
+def glue(name: str, value: Any, display: bool = False) -> None:
+    """Store ``value`` under ``name`` for ``{glue:text}`name:fmt``` in the prose (myst-nb).
+
+    Returns ``None``, so that a cell ending in ``glue(...)`` prints nothing.
 
     NumPy scalars and 0-d arrays are converted to Python ``float``/``int`` first: myst-nb formats the
     glued ``text/plain`` repr, and ``np.float64(1.5)`` would not parse as a number.
@@ -21,4 +23,3 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
     if isinstance(value, np.generic):
         value = value.item()
     _glue(name, value, display=display)
-    return value

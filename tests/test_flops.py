@@ -74,3 +74,10 @@ def test_rejects_bad_sizes(bad):
 def test_read_table_unknown_name():
     with pytest.raises(ValueError, match="name must be one of"):
         read_table("no_such_table.csv")
+
+
+def test_layer_params_and_parity_width():
+    assert flops.hoffmann_layer_params(12, 768, 3072, 12, 64) == flops.kaplan_params(12, 768)
+    assert flops.attention_to_weight_ratio(flops.attention_parity_width(2048), 2048) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="n_ctx"):
+        flops.attention_parity_width(0)
