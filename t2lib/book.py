@@ -105,6 +105,7 @@ class Parameter:
     name: str
     default: Any
     comment: str
+    source: str = ""  #: the default as written in the cell, e.g. ``70e9``
 
 
 def _parameters_cell(nb) -> Any:
@@ -130,11 +131,12 @@ def chapter_parameters(path: str | os.PathLike) -> list[Parameter]:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
         for t in targets:
             if isinstance(t, ast.Name):
+                text = ast.get_source_segment(src, node.value) or ""
                 try:
                     default = ast.literal_eval(node.value)
                 except ValueError:
-                    default = ast.get_source_segment(src, node.value)
-                params.append(Parameter(t.id, default, comments.get(node.lineno, "")))
+                    default = text
+                params.append(Parameter(t.id, default, comments.get(node.lineno, ""), text))
     return params
 
 
@@ -148,19 +150,25 @@ def validate_parameters(path: str | os.PathLike, params: dict[str, Any]) -> None
         )
 
 
-def parameter_table(root: Path | None = None):
-    """A :class:`pandas.DataFrame` of every chapter's parameters (chapter, parameter, default, meaning), from ``_toc.yml``."""
+def parameter_table(root: Path | None = None, include_root: bool = False):
+    """A :class:`pandas.DataFrame` of every chapter's parameters, read from the chapters listed in ``_toc.yml``.
+
+    Columns: ``chapter`` (title), ``file`` (``book/<name>.ipynb``), ``parameter``, ``default`` (as written in
+    the cell), ``meaning`` (the cell's comment). The root page (the introduction) is left out unless
+    ``include_root``.
+    """
     import nbformat
     import pandas as pd
 
     rows = []
-    for nb_path in toc_chapters(root):
+    chapters = toc_chapters(root)
+    for nb_path in chapters if include_root else chapters[1:]:
         nb = nbformat.read(str(nb_path), as_version=4)
         title = next((ln.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
                       for ln in c.source.splitlines() if ln.startswith("# ")), nb_path.stem)
         for p in chapter_parameters(nb_path):
             rows.append({"chapter": title, "file": f"book/{nb_path.name}", "parameter": p.name,
-                         "default": repr(p.default), "meaning": p.comment})
+                         "default": p.source or repr(p.default), "meaning": p.comment})
     return pd.DataFrame(rows, columns=["chapter", "file", "parameter", "default", "meaning"])
 
 

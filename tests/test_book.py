@@ -76,7 +76,10 @@ def test_executed_notebooks_offered_for_download(built_book):
 @pytest.mark.book
 def test_parameter_table_lists_every_chapter():
     table = book.parameter_table(ROOT)
-    assert set(table["file"]) == {f"book/{p.name}" for p in CHAPTERS}
+    assert set(table["file"]) == {f"book/{p.name}" for p in CHAPTERS[1:]}
+    assert not table.duplicated(["file", "parameter"]).any()
+    flops_row = table[(table.file == "book/01_flops.ipynb") & (table.parameter == "n_params")].iloc[0]
+    assert flops_row["default"] == "70e9" and "model size" in flops_row["meaning"]
 
 
 # ----------------------------------------------------------------------------- run with parameters
