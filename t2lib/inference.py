@@ -41,10 +41,13 @@ from .laws import ChinchillaLaw
 
 __all__ = [
     "lifetime_flops",
+    "training_share",
     "chinchilla_optimal_tokens",
     "chinchilla_quality_loss",
+    "min_params",
     "iso_loss_tokens",
     "inference_optimal",
+    "chinchilla_comparison",
     "elasticity_ratio",
     "local_exchange_rate",
     "local_exchange_rate_fd",
@@ -54,6 +57,7 @@ __all__ = [
     "cost_equivalent_tokens",
     "lifetime_cost",
     "cost_optimal",
+    "cost_comparison",
 ]
 
 _MAX_NEWTON = 60
@@ -103,6 +107,39 @@ def lifetime_flops(N, D_train, inference_tokens) -> np.ndarray:
     return training_flops(N, D) + inference_flops(N, Dinf)
 
 
+def training_share(N, D_train, inference_tokens) -> np.ndarray:
+    r"""Share of a model's lifetime compute spent on training.
+
+    .. math::
+
+        \frac{6ND_{\mathrm{train}}}{6ND_{\mathrm{train}} + 2ND_{\mathrm{inf}}}
+        = \frac{3D_{\mathrm{train}}}{3D_{\mathrm{train}} + D_{\mathrm{inf}}}
+
+    (:math:`N` cancels). At the inference-aware optimum it equals
+    :math:`\gamma/(1+\gamma)` with :math:`\gamma` the local exchange rate
+    (:func:`local_exchange_rate`, :func:`optimal_training_share`).
+
+    Parameters
+    ----------
+    N : array_like
+        Parameters, ``0 < N < inf``.
+    D_train : array_like
+        Training tokens, ``0 < D_train < inf``.
+    inference_tokens : array_like
+        Lifetime inference tokens, ``0 <= inference_tokens < inf``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The share, in ``(0, 1]``, broadcast over the inputs.
+    """
+    N = v.positive("N", N)
+    D = v.positive("D_train", D_train)
+    Dinf = v.nonnegative("inference_tokens", inference_tokens)
+    train = training_flops(N, D)
+    return train / (train + inference_flops(N, Dinf))
+
+
 def chinchilla_optimal_tokens(law: ChinchillaLaw, N) -> np.ndarray:
     r"""Compute-optimal training tokens for a model of ``N`` parameters.
 
@@ -141,6 +178,26 @@ def chinchilla_quality_loss(law: ChinchillaLaw, N) -> np.ndarray:
     _check_law(law)
     N = v.positive("N", N)
     return law.E + (1.0 + law.alpha / law.beta) * law.A * N ** (-law.alpha)
+
+
+def min_params(law: ChinchillaLaw, loss) -> np.ndarray:
+    r"""The smallest model that can reach loss ``loss`` with unlimited data.
+
+    As :math:`D \to \infty` the data term :math:`BD^{-\beta}` vanishes, leaving
+
+    .. math::
+
+        N_{\min}(\ell) = \Big(\frac{A}{\ell - E}\Big)^{1/\alpha} .
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    loss : array_like
+        Target loss, ``E < loss < inf``.
+    """
+    _check_law(law)
+    ell = _check_loss(law, loss)
+    return (law.A / (ell - law.E)) ** (1.0 / law.alpha)
 
 
 def iso_loss_tokens(law: ChinchillaLaw, loss, N) -> np.ndarray:
@@ -259,6 +316,40 @@ def inference_optimal(law: ChinchillaLaw, loss, inference_tokens) -> tuple[np.nd
     N = np.where(zero, N0, N)
     D = np.where(zero, D0, D)
     return N, D
+
+
+def chinchilla_comparison(law: ChinchillaLaw, quality_params, inference_tokens) -> dict[str, np.ndarray]:
+    r"""The inference-aware optimum for "``quality_params``-Chinchilla quality" next to that Chinchilla model.
+
+    The target loss is :math:`\ell = \ell_{\mathrm{Chin}}(N_q)` (:func:`chinchilla_quality_loss`); the reference
+    model is :math:`(N_q, D_{\mathrm{Chin}}(N_q))` and the optimum is :func:`inference_optimal` at :math:`\ell`.
+    Both are charged the lifetime FLOPs :math:`6ND + 2ND_{\mathrm{inf}}` (:func:`lifetime_flops`).
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    quality_params : array_like
+        :math:`N_q`, the size that names the quality, ``0 < quality_params < inf``.
+    inference_tokens : array_like
+        Lifetime inference tokens, ``0 <= inference_tokens < inf``; broadcasts against ``quality_params``.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``loss``; ``D_chin`` (Chinchilla tokens of the reference model); ``N`` and ``D_train`` (the optimum);
+        ``D_ratio`` = ``D_train / D_chin``; ``flops_chin`` and ``flops_opt`` (lifetime FLOPs);
+        ``saved_flops`` = ``flops_chin - flops_opt``; ``saving`` = ``1 - flops_opt / flops_chin``.
+    """
+    _check_law(law)
+    Nq = v.positive("quality_params", quality_params)
+    Dinf = v.nonnegative("inference_tokens", inference_tokens)
+    ell = chinchilla_quality_loss(law, Nq)
+    d_chin = chinchilla_optimal_tokens(law, Nq)
+    n, d = inference_optimal(law, ell, Dinf)
+    c_chin = lifetime_flops(Nq, d_chin, Dinf)
+    c_opt = lifetime_flops(n, d, Dinf)
+    return dict(loss=ell, D_chin=d_chin, N=n, D_train=d, D_ratio=d / d_chin, flops_chin=c_chin,
+                flops_opt=c_opt, saved_flops=c_chin - c_opt, saving=1.0 - c_opt / c_chin)
 
 
 def elasticity_ratio(law: ChinchillaLaw, N, D_train) -> np.ndarray:
@@ -515,3 +606,45 @@ def cost_optimal(
     """
     Deff = cost_equivalent_tokens(prompt_tokens, generated_tokens, price_ratio, mfu_train, mfu_prompt, mfu_generate)
     return inference_optimal(law, loss, Deff)
+
+
+def cost_comparison(
+    law: ChinchillaLaw,
+    quality_params,
+    prompt_tokens,
+    generated_tokens,
+    price_ratio,
+    mfu_train: float = 0.5,
+    mfu_prompt: float = 0.5,
+    mfu_generate: float = 0.01,
+) -> dict[str, np.ndarray]:
+    r"""The dollar optimum for "``quality_params``-Chinchilla quality" next to that Chinchilla model.
+
+    As :func:`chinchilla_comparison`, but both models are charged the dollar cost of :func:`lifetime_cost`
+    and the optimum is :func:`cost_optimal`.
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    quality_params : array_like
+        :math:`N_q`, ``0 < quality_params < inf``.
+    prompt_tokens, generated_tokens, price_ratio, mfu_train, mfu_prompt, mfu_generate
+        As in :func:`cost_equivalent_tokens`; everything broadcasts.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``loss``, ``D_chin``, ``N``, ``D_train``, ``cost_chin`` and ``cost_opt`` (in units of training dollars per
+        peak FLOP), ``saving`` = ``1 - cost_opt / cost_chin`` and ``chin_cost_ratio`` = ``cost_chin / cost_opt``.
+    """
+    _check_law(law)
+    Nq = v.positive("quality_params", quality_params)
+    kw = dict(prompt_tokens=prompt_tokens, generated_tokens=generated_tokens, price_ratio=price_ratio,
+              mfu_train=mfu_train, mfu_prompt=mfu_prompt, mfu_generate=mfu_generate)
+    ell = chinchilla_quality_loss(law, Nq)
+    d_chin = chinchilla_optimal_tokens(law, Nq)
+    n, d = cost_optimal(law, ell, **kw)
+    c_chin = lifetime_cost(Nq, d_chin, **kw)
+    c_opt = lifetime_cost(n, d, **kw)
+    return dict(loss=ell, D_chin=d_chin, N=n, D_train=d, cost_chin=c_chin, cost_opt=c_opt,
+                saving=1.0 - c_opt / c_chin, chin_cost_ratio=c_chin / c_opt)

@@ -20,12 +20,8 @@ LAW = SARDANA_2024
 
 def _example(law, n_quality, dinf):
     """Chinchilla model of n_quality params, its loss, and the inference-aware optimum at that loss."""
-    ell = inf.chinchilla_quality_loss(law, n_quality)
-    d_chin = inf.chinchilla_optimal_tokens(law, n_quality)
-    n, d = inf.inference_optimal(law, ell, dinf)
-    c_chin = inf.lifetime_flops(n_quality, d_chin, dinf)
-    c_opt = inf.lifetime_flops(n, d, dinf)
-    return float(ell), float(d_chin), float(n), float(d), float(c_chin), float(c_opt)
+    r = inf.chinchilla_comparison(law, n_quality, dinf)
+    return tuple(float(r[k]) for k in ("loss", "D_chin", "N", "D_train", "flops_chin", "flops_opt"))
 
 
 def _scalar_reference(law, ell, dinf):
@@ -92,12 +88,8 @@ R_ASSUMED = 1.0 / 3.0
 
 
 def _cost_example(n_quality, requests, r):
-    ell = inf.chinchilla_quality_loss(LAW, n_quality)
-    d_chin = inf.chinchilla_optimal_tokens(LAW, n_quality)
-    kw = dict(prompt_tokens=70 * requests, generated_tokens=215 * requests, price_ratio=r)
-    n, d = inf.cost_optimal(LAW, ell, **kw)
-    saving = 1 - inf.lifetime_cost(n, d, **kw) / inf.lifetime_cost(n_quality, d_chin, **kw)
-    return float(n), float(d), float(saving)
+    c = inf.cost_comparison(LAW, n_quality, 70 * requests, 215 * requests, r)
+    return float(c["N"]), float(c["D_train"]), float(c["saving"])
 
 
 def test_sardana2024_sec6_cost_30B_quality_1p5B_requests_r_one_third():
@@ -121,16 +113,11 @@ def test_sardana2024_appB2_table3_cost_70B_quality_35p1B_requests_r_one_third():
 def test_sardana2024_sec6_chinchilla70B_at_2T_tokens_flops_vs_cost():
     """Sardana et al. (2024) §6: at 2T inference tokens a Chinchilla-70B 'needs 1.3% more FLOPs than the
     FLOP-optimal model but costs 36% more than the cost-optimal model' (assumed r = 1/3)."""
-    ell = inf.chinchilla_quality_loss(LAW, 70e9)
-    d_chin = inf.chinchilla_optimal_tokens(LAW, 70e9)
-    nf, df = inf.inference_optimal(LAW, ell, 2e12)
-    flop_ratio = inf.lifetime_flops(70e9, d_chin, 2e12) / inf.lifetime_flops(nf, df, 2e12)
-    assert float(flop_ratio) == pytest.approx(1.013, abs=0.0005)
+    flop = inf.chinchilla_comparison(LAW, 70e9, 2e12)
+    assert float(flop["flops_chin"] / flop["flops_opt"]) == pytest.approx(1.013, abs=0.0005)
     req = 2e12 / 285
-    kw = dict(prompt_tokens=70 * req, generated_tokens=215 * req, price_ratio=R_ASSUMED)
-    nc, dc = inf.cost_optimal(LAW, ell, **kw)
-    cost_ratio = inf.lifetime_cost(70e9, d_chin, **kw) / inf.lifetime_cost(nc, dc, **kw)
-    assert float(cost_ratio) == pytest.approx(1.36, abs=0.005)
+    cost = inf.cost_comparison(LAW, 70e9, 70 * req, 215 * req, R_ASSUMED)
+    assert float(cost["chin_cost_ratio"]) == pytest.approx(1.36, abs=0.005)
 
 
 def test_cost_optimum_depends_on_price_ratio_monotonically():
@@ -231,8 +218,7 @@ def test_bridge_exchange_rate_equals_flop_ratio_at_optimum():
     ratio = 6 * n * d / (2 * n * dinf)
     np.testing.assert_allclose(inf.local_exchange_rate(LAW, n, d), ratio, rtol=1e-8)
     np.testing.assert_allclose(inf.local_exchange_rate_fd(LAW, n, d, rel_step=1e-4), ratio, rtol=1e-6)
-    share = 6 * n * d / inf.lifetime_flops(n, d, dinf)
-    np.testing.assert_allclose(share, inf.optimal_training_share(ratio), rtol=1e-12)
+    np.testing.assert_allclose(inf.training_share(n, d, dinf), inf.optimal_training_share(ratio), rtol=1e-12)
 
 
 @pytest.mark.parametrize("law", [SARDANA_2024, EPOCH_2024])
@@ -288,6 +274,38 @@ def test_villalobos_atkinson_table_and_implied_shares():
     assert "Villalobos" in df.attrs["source"]
 
 
+# ---------------------------------------------------------------------------- helpers shared with the chapters
+def test_comparisons_agree_with_their_definitions():
+    """chinchilla_comparison / cost_comparison are the optimum next to the X-parameter Chinchilla model."""
+    q, dinf = np.array([7e9, 70e9]), np.array([1e11, 1e13])
+    r = inf.chinchilla_comparison(LAW, q, dinf)
+    n, d = inf.inference_optimal(LAW, inf.chinchilla_quality_loss(LAW, q), dinf)
+    np.testing.assert_array_equal(r["N"], n)
+    np.testing.assert_allclose(r["flops_chin"], 6 * q * r["D_chin"] + 2 * q * dinf, rtol=1e-14)
+    np.testing.assert_allclose(r["saving"], 1 - (6 * n * d + 2 * n * dinf) / r["flops_chin"], rtol=1e-12)
+    # equal utilisations and r = 1: dollars are FLOPs / MFU, so the two optima coincide
+    c = inf.cost_comparison(LAW, q, dinf / 2, dinf / 2, 1.0, mfu_train=0.5, mfu_prompt=0.5, mfu_generate=0.5)
+    np.testing.assert_allclose(c["N"], n, rtol=1e-12)
+    np.testing.assert_allclose(c["saving"], r["saving"], rtol=1e-10)
+
+
+def test_min_params_is_the_large_demand_limit():
+    """N_min(l) = (A/(l-E))^(1/alpha): iso_loss_tokens diverges there and the optimum tends to it."""
+    ell = inf.chinchilla_quality_loss(LAW, 30e9)
+    n_min = inf.min_params(LAW, ell)
+    assert float(LAW.loss_terms(n_min, 1e300)[1]) == pytest.approx(float(ell - LAW.E), rel=1e-12)
+    n, _ = inf.inference_optimal(LAW, ell, 1e40)
+    assert 1 < float(n / n_min) < 1.01
+    np.testing.assert_allclose(LAW.iso_loss_optimal(ell)[0] / n_min, (1 + LAW.alpha / LAW.beta) ** (1 / LAW.alpha))
+
+
+def test_training_share_values():
+    """6ND / (6ND + 2N D_inf): N cancels; 1 without inference; 1/2 at D_inf = 3D."""
+    np.testing.assert_allclose(inf.training_share([1e9, 1e12], 1e12, 3e12), [0.5, 0.5], rtol=1e-15)
+    assert float(inf.training_share(1e9, 1e12, 0.0)) == 1.0
+    assert float(inf.training_share(1e9, 1e12, 1e12)) == pytest.approx(0.75, rel=1e-15)
+
+
 # ---------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize(
     "call, match",
@@ -309,6 +327,10 @@ def test_villalobos_atkinson_table_and_implied_shares():
         (lambda: inf.cost_equivalent_tokens(1.0, 1.0, 0.3, mfu_generate=1.5), "mfu_generate"),
         (lambda: inf.local_exchange_rate_fd(LAW, 1e9, 1e11, rel_step=0.5), "rel_step"),
         (lambda: load_tradeoff_table("/nonexistent.csv"), "path"),
+        (lambda: inf.min_params(LAW, 1.0), "loss must exceed E"),
+        (lambda: inf.training_share(1e9, 1e9, -1.0), "inference_tokens"),
+        (lambda: inf.chinchilla_comparison(LAW, 0.0, 1e9), "quality_params"),
+        (lambda: inf.cost_comparison(LAW, 7e9, 1.0, 1.0, -1.0), "price_ratio"),
     ],
 )
 def test_bad_input_raises_value_error_naming_argument(call, match):
