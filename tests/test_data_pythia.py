@@ -27,6 +27,23 @@ def test_pythia_param_counts_match_the_architecture_biderman2023_table1():
     assert PYTHIA_PARAMS["160M"] == 162_322_944 and PYTHIA_PARAMS["12B"] == 11_846_072_320
 
 
+# Non-embedding parameters as printed in Biderman et al. (2023), Table 1.
+NON_EMBEDDING_TABLE1 = {
+    "70M": 18_915_328, "160M": 85_056_000, "410M": 302_311_424, "1B": 805_736_448, "1.4B": 1_208_602_624,
+    "2.8B": 2_517_652_480, "6.9B": 6_444_163_072, "12B": 11_327_027_200,
+}
+
+
+def test_pythia_non_embedding_counts_biderman2023_table1():
+    """The architecture formula reproduces Table 1's non-embedding counts exactly, and PYTHIA_PARAMS exceeds
+    each by exactly the two embedding matrices 2 V d (V = 50,304 padded vocabulary; 50,432 / 50,688 for 6.9B / 12B)."""
+    vocab = {"6.9B": 50_432, "12B": 50_688}
+    for size, table1 in NON_EMBEDDING_TABLE1.items():
+        L, d = ARCH[size]
+        assert 12 * L * d * d + 13 * L * d + 2 * d == table1, size
+        assert PYTHIA_PARAMS[size] - table1 == 2 * vocab.get(size, 50_304) * d, size
+
+
 @pytest.mark.parametrize("benchmark,checkpoints", [("MATH", False), ("MATH", True), ("GSM8K", False), ("GSM8K", True)])
 def test_tidy_columns_and_invariants(benchmark, checkpoints):
     df = load_pythia_samples(benchmark, checkpoints=checkpoints)

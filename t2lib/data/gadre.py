@@ -204,10 +204,12 @@ def load_gadre_models() -> pd.DataFrame:
         - ``dataset`` : training set, ``"c4"``, ``"redpajama"`` or ``"refinedweb"``
           (:data:`GADRE_DATASETS`);
         - ``config``, ``size`` : open_lm architecture and its label (``"0.011B"`` ... ``"6.9B"``);
-        - ``N`` : total parameters, embeddings included (what the paper's fits use);
-        - ``N_no_embed`` : parameters without the embeddings;
-        - ``D`` : training tokens;
-        - ``M`` : token multiplier ``D / N`` (5 ... 640);
+        - ``N`` : total parameters, embeddings included, as stored in each model JSON
+          (``hyperparameters.params``; the count the authors' fitting code uses as N);
+        - ``N_no_embed`` : parameters without the embeddings (``hyperparameters.params_no_embed``);
+        - ``D`` : training tokens (``hyperparameters.tokens``);
+        - ``M`` : token multiplier ``D / N`` (5 ... 640), computed exactly as 20 x the stored
+          ``chinchilla_multiplier`` (the stored ``D`` equals ``20 * multiplier * N`` to within one token);
         - ``C`` : training FLOPs, ``6 N D``;
         - ``loss_<set>`` for each key of :data:`GADRE_EVAL_SETS` (e.g. ``loss_c4_val``):
           loss in nats/token on that evaluation set;

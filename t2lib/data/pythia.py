@@ -28,12 +28,13 @@ PYTHIA_MATH_CHECKPOINTS_KEY = "passk/data/raw_data/large_language_monkeys/math_p
 PYTHIA_GSM8K_CHECKPOINTS_KEY = "passk/data/raw_data/large_language_monkeys/gsm8k_pass_at_k.parquet"
 
 #: Total parameters (embedding and unembedding matrices included) of each Pythia model.
-#: 70M ... 12B: Biderman et al. (2023), "Pythia: A Suite for Analyzing Large Language Models
-#: Across Training and Scaling", Table 1 and the model table of the EleutherAI/pythia README
-#: (total and non-embedding counts). 14M (added to the suite after the paper): the same README.
-#: Each value equals 12 L d^2 + 13 L d + 2 d (non-embedding: L layers of width d plus the final
-#: LayerNorm) + 2 V d (untied input and output embeddings, padded vocabulary V); this identity is
-#: checked in ``tests/test_data_pythia.py``.
+#: Sources: Biderman et al. (2023), "Pythia: A Suite for Analyzing Large Language Models Across
+#: Training and Scaling", Table 1, gives for 70M ... 12B the architecture (layers L, width d) and the
+#: *non-embedding* count 12 L d^2 + 13 L d + 2 d (L layers plus the final LayerNorm; e.g. 85,056,000
+#: for 160M); the *total* counts used here are those of the model table of the EleutherAI/pythia
+#: README, which add 2 V d for the untied input and output embeddings with the padded vocabulary
+#: V = 50,304 (50,432 for 6.9B, 50,688 for 12B). 14M was added to the suite after the paper: README
+#: only. The identity total = non-embedding + 2 V d is checked in ``tests/test_data_pythia.py``.
 PYTHIA_PARAMS: dict[str, int] = {
     "14M": 14_067_712,
     "70M": 70_426_624,
@@ -46,7 +47,8 @@ PYTHIA_PARAMS: dict[str, int] = {
     "12B": 11_846_072_320,
 }
 
-#: Tokens seen by the final Pythia checkpoints (nominal 300B; Biderman et al. 2023, Sec. 2).
+#: Tokens seen by the final Pythia checkpoints, as labelled ("300B"; Biderman et al. 2023, Sec. 2). The exact
+#: count is 143,000 steps x 2,097,152 tokens = 299,892,736,000, 0.04% less; the loader keeps the nominal label.
 PYTHIA_FINAL_TOKENS = 300_000_000_000
 
 _UNITS = {"M": 10**6, "B": 10**9}
@@ -102,7 +104,8 @@ def load_pythia_samples(benchmark: str, checkpoints: bool = False) -> pd.DataFra
         Sorted by ``N``, ``D``, ``problem``, with columns
 
         - ``model`` (str): e.g. ``"Pythia-160M"``;
-        - ``N`` (int): total parameters, from :data:`PYTHIA_PARAMS` (Biderman et al. 2023, Table 1);
+        - ``N`` (int): total parameters, embeddings included, from :data:`PYTHIA_PARAMS` (architecture and
+          non-embedding counts: Biderman et al. 2023, Table 1; totals: the EleutherAI/pythia README);
         - ``D`` (int): training tokens of the checkpoint, as labelled upstream (``Pythia_<size>_<tokens>``,
           nominal values 2M, 64M, 512M, 2B, 6B, 20B, 60B, 200B, 300B); 300B for the final models;
         - ``problem`` (int): the problem's index in the benchmark's test set;
