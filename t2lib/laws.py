@@ -16,6 +16,7 @@ the minimiser is
 
 The dual (iso-loss) problem, the cheapest :math:`6ND` reaching a loss :math:`\ell`, has the same
 frontier (:meth:`ChinchillaLaw.iso_loss_optimal`, :meth:`ChinchillaLaw.compute_for_loss`);
+:meth:`ChinchillaLaw.compute_optimal_numeric` finds the frontier by a derivative-free search instead, as a check;
 :meth:`ChinchillaLaw.budget_for_params` inverts it, and :func:`power_law_allocation` evaluates a bare
 power law :math:`N = G (C/6)^a` when a source quotes :math:`G` and :math:`a` directly.
 
@@ -149,6 +150,63 @@ class ChinchillaLaw:
         x = C / 6.0
         return self.G * x ** self.a, x ** self.b / self.G
 
+    def compute_optimal_numeric(self, C, *, N_min: float = 1.0, N_max: float | None = None,
+                                xtol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+        r"""Compute-optimal allocation found by a derivative-free search, without the closed form.
+
+        Along the IsoFLOP line :math:`D = C/(6N)` write :math:`u = \ln N` and :math:`x = C/6`; the loss
+        minus :math:`E` is
+
+        .. math::
+
+            f(u) = A\,e^{-\alpha u} + B\,x^{-\beta} e^{\beta u},
+
+        a sum of two exponentials, hence strictly convex (unimodal) in :math:`u`. Golden-section search
+        shrinks the bracket :math:`[\ln N_{\min}, \ln N_{\max}]` until it is ``xtol`` wide, for every
+        budget at once. Only values of :math:`f` are used, so the result is an independent check of
+        :meth:`compute_optimal` (relative agreement about :math:`\sqrt{2\epsilon/(\alpha\beta)}`,
+        i.e. a few :math:`10^{-7}`, the resolution of a minimum located from function values).
+
+        Parameters
+        ----------
+        C : array_like
+            Training FLOPs, positive and finite.
+        N_min : float
+            Smallest model size searched (default 1 parameter), positive.
+        N_max : float, optional
+            Largest model size searched; default :math:`C/6` (at least one token).
+        xtol : float
+            Final bracket width in :math:`\ln N`, ``xtol > 0``.
+
+        Returns
+        -------
+        N, D : numpy.ndarray
+            The numerical minimiser and :math:`D = C/(6N)`.
+
+        Raises
+        ------
+        ValueError
+            If the bracket is empty or the minimum lies at its edge (widen ``N_min``/``N_max``).
+        """
+        C = v.positive("C", C)
+        x = C / 6.0
+        lo = np.broadcast_to(np.log(v.positive("N_min", N_min)), x.shape).astype(float)
+        hi = np.log(x) if N_max is None else np.broadcast_to(np.log(v.positive("N_max", N_max)), x.shape).astype(float)
+        tol = float(v.positive("xtol", xtol))
+        if np.any(hi <= lo):
+            raise ValueError("N_min must be smaller than N_max (default C/6) for every budget")
+        lnB = np.log(self.B) - self.beta * np.log(x)
+
+        def f(u):
+            return np.exp(np.log(self.A) - self.alpha * u) + np.exp(lnB + self.beta * u)
+
+        u_lo, u_hi = _golden_section(f, lo, hi, tol)
+        u = 0.5 * (u_lo + u_hi)
+        if np.any((u_lo <= lo + tol) | (u_hi >= hi - tol)):
+            raise ValueError("the minimum lies at the edge of [N_min, N_max]; widen N_min or N_max")
+        N = np.exp(u)
+        return N, x / N
+
     def tokens_per_param(self, C) -> np.ndarray:
         r"""Compute-optimal tokens per parameter :math:`D_{\mathrm{opt}}/N_{\mathrm{opt}} = G^{-2} (C/6)^{b-a}`."""
         N, D = self.compute_optimal(C)
@@ -234,6 +292,29 @@ class ChinchillaLaw:
         """
         N, D = self.compute_optimal(C)
         return self.loss(N, D)
+
+
+def _golden_section(f, lo: np.ndarray, hi: np.ndarray, xtol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Golden-section search for the minimum of a unimodal ``f`` on ``[lo, hi]``, elementwise.
+
+    ``f`` maps an array of points (shape of ``lo``) to values of the same shape. Returns the final
+    bracket, at most ``xtol`` wide. The loop runs over iterations, never over the elements.
+    """
+    r = (np.sqrt(5.0) - 1.0) / 2.0  # 1/phi
+    a, b = np.array(lo, dtype=float), np.array(hi, dtype=float)
+    width = float(np.max(b - a)) if a.size else 0.0
+    n_iter = int(np.ceil(np.log(xtol / width) / np.log(r))) if width > xtol else 0
+    c, d = b - r * (b - a), a + r * (b - a)
+    fc, fd = f(c), f(d)
+    for _ in range(n_iter):
+        left = fc < fd  # the minimum lies in [a, d]
+        b = np.where(left, d, b)
+        a = np.where(left, a, c)
+        new = np.where(left, b - r * (b - a), a + r * (b - a))
+        fn = f(new)
+        d, fd, c, fc = (np.where(left, c, new), np.where(left, fc, fn),
+                        np.where(left, new, d), np.where(left, fn, fd))
+    return a, b
 
 
 def power_law_allocation(C, G: float, a: float) -> tuple[np.ndarray, np.ndarray]:

@@ -238,6 +238,27 @@ def test_bootstrap_se_of_a_matches_besiroglu2024(epoch_bootstrap):
     assert rel(epoch_bootstrap.se()["a"], 0.020) < 0.10
 
 
+def test_bootstrap_log_space_ses_match_besiroglu2024_within_2pct(epoch_bootstrap):
+    """Besiroglu et al. (2024) notebook, SEs in log space: log A 0.258, log B 0.421, log E 0.014 (tolerance 2%,
+    5% for log E, printed to two significant figures). The chapter uses SE(log B) as the seed-stable summary."""
+    sd = epoch_bootstrap.theta.std(axis=0, ddof=1)
+    assert rel(sd[0], 0.258) < 0.02 and rel(sd[1], 0.421) < 0.02 and rel(sd[2], 0.014) < 0.05
+
+
+def test_runs_needed_for_hoffmann_interval_matches_besiroglu2024_634773(epoch_bootstrap):
+    """Besiroglu et al. (2024) notebook (cells 57/59): Hoffmann's 80% interval of a, width 0.001 (Table 2 of
+    Hoffmann et al. 2022: 0.454-0.455), would need 634,773 runs, from the empirical 10-90% bootstrap width on
+    240 points (tolerance 1%); the paper's text says "over 600,000"."""
+    n_req = epoch_bootstrap.runs_for_width(0.455 - 0.454, param="a", level=0.8)
+    assert rel(n_req, 634_773) < 0.01
+    q = np.quantile(epoch_bootstrap.a, [0.1, 0.9])
+    assert n_req == pytest.approx(240 * ((q[1] - q[0]) / 0.001) ** 2, rel=1e-12)
+    with pytest.raises(ValueError, match="target_width"):
+        epoch_bootstrap.runs_for_width(0.0)
+    with pytest.raises(ValueError, match="param"):
+        epoch_bootstrap.runs_for_width(1e-3, param="gamma")
+
+
 def test_bootstrap_with_default_generator_is_seeded_and_close_to_epoch(data, grid_fit):
     kw = dict(n_resamples=400, seed=3, start=grid_fit.theta)
     b1 = fit.bootstrap_chinchilla(data["N"], data["D"], data["loss"], **kw)
@@ -283,6 +304,13 @@ def test_isoflop_exponent_is_within_hoffmann2022_table2_approach2_interval(data)
     assert 0.462 < res.a < 0.534
     assert res.profiles["convex"].all() and len(res.profiles) == 9
     assert abs(res.a + res.b - 1) < 1e-15
+
+
+@pytest.mark.parametrize("width", [0.05, 0.1, 0.2])
+def test_isoflop_exponent_is_stable_under_the_grouping_window(data, width):
+    """The chapter's claim: halving or doubling the +-0.1-decade window moves Approach 2's a only within 0.50-0.52."""
+    res = fit_isoflop(data["N"], data["C"], data["loss"], width_dex=width)
+    assert 0.50 < res.a < 0.52 and res.profiles["convex"].all()
 
 
 def test_isoflop_recovers_synthetic_parabola_vertices():

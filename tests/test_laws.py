@@ -33,8 +33,11 @@ laws_st = st.builds(
 
 
 # ----------------------------------------------------------------------------- closed forms vs numerics
-def _numeric_compute_optimal(law: ChinchillaLaw, C: float) -> float:
-    """argmin over N of L(N, C/(6N)), found by bounded Brent search in u = ln N (no closed form used).
+WIDE = dict(N_min=np.exp(-80.0), N_max=np.exp(200.0))  # random laws can have N_opt < 1 or D_opt < 1
+
+
+def _brent_compute_optimal(law: ChinchillaLaw, C: float) -> float:
+    """argmin over N of L(N, C/(6N)), by scipy's bounded Brent search in u = ln N (no closed form, no t2lib search).
 
     E is dropped (it does not move the minimiser) so that the reducible loss is resolved to machine precision.
     """
@@ -50,14 +53,39 @@ def _numeric_compute_optimal(law: ChinchillaLaw, C: float) -> float:
 @settings(max_examples=60, deadline=None)
 @given(law=laws_st, logC=st.floats(15.0, 29.0))
 def test_closed_form_equals_numeric_minimum_under_6nd(law, logC):
-    """N_opt = G (C/6)^a, D_opt = G^-1 (C/6)^b equals a numerical minimisation of L under C = 6ND."""
+    """N_opt = G (C/6)^a, D_opt = G^-1 (C/6)^b equals a numerical minimisation of L under C = 6ND
+    (ChinchillaLaw.compute_optimal_numeric, the golden-section search the chapter uses for the same check)."""
     C = 10.0**logC
     N, D = law.compute_optimal(C)
-    N_num = _numeric_compute_optimal(law, C)
-    assert float(N) == pytest.approx(N_num, rel=1e-6)
+    N_num, D_num = law.compute_optimal_numeric(C, **WIDE)
+    assert float(N) == pytest.approx(float(N_num), rel=1e-6)
     assert float(6 * N * D) == pytest.approx(C, rel=1e-12)
+    assert float(6 * N_num * D_num) == pytest.approx(C, rel=1e-12)
     # and the closed form is never beaten by the numeric point
-    assert float(law.loss(N, D)) <= float(law.loss(N_num, C / (6 * N_num))) + 1e-12
+    assert float(law.loss(N, D)) <= float(law.loss(N_num, D_num)) + 1e-12
+
+
+@settings(max_examples=30, deadline=None)
+@given(law=laws_st, logC=st.floats(15.0, 29.0))
+def test_numeric_search_agrees_with_scipy_brent(law, logC):
+    """The golden-section search of compute_optimal_numeric agrees with scipy's Brent method (an independent
+    implementation), so the closed-form check above does not rest on t2lib alone."""
+    C = 10.0**logC
+    N_num, _ = law.compute_optimal_numeric(C, **WIDE)
+    assert float(N_num) == pytest.approx(_brent_compute_optimal(law, C), rel=1e-6)
+
+
+def test_numeric_search_is_vectorised_and_rejects_bad_brackets():
+    C = np.logspace(18, 28, 12).reshape(3, 4)
+    N, D = EPOCH_2024.compute_optimal_numeric(C)
+    assert N.shape == D.shape == (3, 4)
+    np.testing.assert_allclose(N, EPOCH_2024.compute_optimal(C)[0], rtol=1e-6)
+    with pytest.raises(ValueError, match="N_min"):
+        EPOCH_2024.compute_optimal_numeric(1e20, N_min=1e30)
+    with pytest.raises(ValueError, match="edge"):
+        EPOCH_2024.compute_optimal_numeric(1e20, N_max=1e6)  # N_opt(1e20) is ~1e9, outside the bracket
+    with pytest.raises(ValueError, match="xtol"):
+        EPOCH_2024.compute_optimal_numeric(1e20, xtol=0.0)
 
 
 def _numeric_iso_loss(law: ChinchillaLaw, ell: float) -> float:
