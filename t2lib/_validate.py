@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["positive", "nonnegative", "finite", "in_open_interval", "same_shape"]
+__all__ = ["positive", "nonnegative", "finite", "in_open_interval", "same_shape", "positive_scalar", "PositiveParams"]
 
 
 def _as_float_array(name: str, x: Any) -> np.ndarray:
@@ -62,3 +62,46 @@ def same_shape(**arrays: np.ndarray) -> None:
     if len(set(lengths.values())) > 1:
         desc = ", ".join(f"{k}: {v}" for k, v in lengths.items())
         raise ValueError(f"arguments must have matching shapes; got {desc}")
+
+
+def positive_scalar(name: str, x: Any) -> float:
+    """Return ``x`` as a Python float; raise unless it is a single finite number > 0."""
+    arr = positive(name, x)
+    if arr.ndim != 0:
+        raise ValueError(f"{name} must be a scalar; got shape {arr.shape}")
+    return float(arr)
+
+
+class PositiveParams:
+    """Base for frozen dataclasses whose fields are all positive finite scalars (the laws' parameters).
+
+    Validates every field on construction (``ValueError`` naming the field), stores it as a float,
+    and provides :meth:`as_dict` and :meth:`from_params` (which rejects unknown or missing names).
+    """
+
+    def __post_init__(self) -> None:
+        from dataclasses import fields
+
+        for f in fields(self):
+            object.__setattr__(self, f.name, positive_scalar(f.name, getattr(self, f.name)))
+
+    @classmethod
+    def param_names(cls) -> tuple[str, ...]:
+        from dataclasses import fields
+
+        return tuple(f.name for f in fields(cls))
+
+    def as_dict(self) -> dict[str, float]:
+        """The parameters as a plain dict, in field order."""
+        return {k: getattr(self, k) for k in self.param_names()}
+
+    @classmethod
+    def from_params(cls, params):
+        """Build from a mapping with exactly the parameter names as keys."""
+        names = cls.param_names()
+        unknown, missing = set(params) - set(names), set(names) - set(params)
+        if unknown or missing:
+            raise ValueError(
+                f"params must have exactly the keys {names}; unknown: {sorted(unknown)}, missing: {sorted(missing)}"
+            )
+        return cls(**{k: params[k] for k in names})

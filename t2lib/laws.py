@@ -24,7 +24,7 @@ The presets below carry their source in their docstrings.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
@@ -41,11 +41,11 @@ __all__ = [
     "power_law_allocation",
 ]
 
-PARAM_NAMES = ("E", "A", "B", "alpha", "beta")
+PARAM_NAMES = ("E", "A", "B", "alpha", "beta")  # field order of ChinchillaLaw
 
 
 @dataclass(frozen=True)
-class ChinchillaLaw:
+class ChinchillaLaw(v.PositiveParams):
     r"""A parametric loss law :math:`L(N,D) = E + A N^{-\alpha} + B D^{-\beta}`.
 
     Parameters
@@ -64,29 +64,7 @@ class ChinchillaLaw:
     alpha: float
     beta: float
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            val = getattr(self, f.name)
-            arr = v.positive(f.name, val)
-            if arr.ndim != 0:
-                raise ValueError(f"{f.name} must be a scalar; got shape {arr.shape}")
-            object.__setattr__(self, f.name, float(arr))
-
-    # ------------------------------------------------------------------ helpers
-    @classmethod
-    def from_params(cls, params: Mapping[str, float]) -> "ChinchillaLaw":
-        """Build a law from a mapping with exactly the keys E, A, B, alpha, beta."""
-        unknown = set(params) - set(PARAM_NAMES)
-        missing = set(PARAM_NAMES) - set(params)
-        if unknown or missing:
-            raise ValueError(
-                f"params must have exactly the keys {PARAM_NAMES}; unknown: {sorted(unknown)}, missing: {sorted(missing)}"
-            )
-        return cls(**{k: params[k] for k in PARAM_NAMES})
-
-    def as_dict(self) -> dict[str, float]:
-        """The five parameters as a plain dict (keys E, A, B, alpha, beta)."""
-        return {k: getattr(self, k) for k in PARAM_NAMES}
+    # validation, as_dict() and from_params() come from PositiveParams
 
     @property
     def a(self) -> float:

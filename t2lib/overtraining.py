@@ -36,7 +36,7 @@ global least-squares fit within the exponent's bounds, without starting values.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -73,16 +73,9 @@ _TABLE1_EXTRA = ("0.011B", 320.0)
 _TABLE1_ERROR_EXTRA = ("1.4B", 20.0)
 
 
-def _positive_scalar(name: str, value) -> float:
-    arr = v.positive(name, value)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a scalar; got shape {arr.shape}")
-    return float(arr)
-
-
 # --------------------------------------------------------------------------- the laws
 @dataclass(frozen=True)
-class OvertrainingLaw:
+class OvertrainingLaw(v.PositiveParams):
     r"""Gadre et al.'s Eq. (4): :math:`L(C,M) = E + (a M^{\eta} + b M^{-\eta}) C^{-\eta}`.
 
     Parameters
@@ -100,14 +93,6 @@ class OvertrainingLaw:
     a: float
     b: float
     eta: float
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            object.__setattr__(self, f.name, _positive_scalar(f.name, getattr(self, f.name)))
-
-    def as_dict(self) -> dict[str, float]:
-        """The four parameters as a plain dict (keys E, a, b, eta)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def scalar(self, M) -> np.ndarray:
         r"""The power-law scalar :math:`\lambda(M) = a M^{\eta} + b M^{-\eta}`, so that
@@ -241,7 +226,7 @@ class OvertrainingLaw:
 
 
 @dataclass(frozen=True)
-class ErrorLaw:
+class ErrorLaw(v.PositiveParams):
     r"""Gadre et al.'s Eq. (5): average top-1 error :math:`\mathrm{Err}(L) = \epsilon - k e^{-\gamma L}`.
 
     Parameters
@@ -257,14 +242,6 @@ class ErrorLaw:
     epsilon: float
     k: float
     gamma: float
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            object.__setattr__(self, f.name, _positive_scalar(f.name, getattr(self, f.name)))
-
-    def as_dict(self) -> dict[str, float]:
-        """The three parameters as a plain dict (keys epsilon, k, gamma)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def error(self, loss) -> np.ndarray:
         r""":math:`\mathrm{Err}(L) = \epsilon - k e^{-\gamma L}`.

@@ -342,3 +342,15 @@ def test_table_a3_approach3_exponent_is_not_any_published_set():
     assert G == pytest.approx(1.216, abs=5e-3)
     for law in (HOFFMANN_2022, HOFFMANN_2022_UNROUNDED):
         assert abs(law.a - a) > 1.5e-3 and abs(law.G - G) > 0.05
+
+
+def test_law_parameters_validated_and_round_trip():
+    """Every parameter must be a positive finite scalar; as_dict/from_params round-trip and reject unknown names."""
+    law = ChinchillaLaw.from_params(EPOCH_2024.as_dict())
+    assert law == EPOCH_2024 and list(law.as_dict()) == ["E", "A", "B", "alpha", "beta"]
+    with pytest.raises(ValueError, match="alpha"):
+        ChinchillaLaw(E=1.8, A=400, B=400, alpha=-0.3, beta=0.3)
+    with pytest.raises(ValueError, match="B must be a scalar"):
+        ChinchillaLaw(E=1.8, A=400, B=[400, 500], alpha=0.3, beta=0.3)
+    with pytest.raises(ValueError, match="unknown: \\['gamma'\\]"):
+        ChinchillaLaw.from_params({**EPOCH_2024.as_dict(), "gamma": 1.0})
