@@ -34,6 +34,7 @@ def use_book_style() -> None:
     )
     # Fixed metadata: no timestamps in saved files.
     mpl.rcParams["pdf.compression"] = 6
+    _deterministic_tables()
     try:  # inline backend (only in a kernel): PNG without creation-time metadata
         from matplotlib_inline.backend_inline import set_matplotlib_formats  # noqa: F401
 
@@ -43,6 +44,27 @@ def use_book_style() -> None:
             cfg.InlineBackend.print_figure_kwargs = {"bbox_inches": "tight", "metadata": {"Software": None}}
     except Exception:  # pragma: no cover - outside a kernel nothing to configure
         pass
+
+
+def _deterministic_tables() -> None:
+    """Render pandas ``Styler`` tables with ids from a counter instead of a random uuid.
+
+    ``DataFrame.style`` tags its HTML with ``uuid4().hex[:5]``, so two executions of a chapter
+    would differ, and its plain-text repr shows a memory address. In a kernel, register formatters
+    that number the tables in display order and print the underlying frame as plain text.
+    """
+    ip = _ipython()
+    if ip is None:
+        return
+    from itertools import count
+
+    from pandas.io.formats.style import Styler
+
+    counter = count(1)
+    formatter = ip.display_formatter.formatters["text/html"]
+    formatter.for_type(Styler, lambda st: st.set_uuid(f"t2lib{next(counter)}").to_html())
+    # the plain-text fallback would otherwise be "<Styler at 0x...>", a memory address
+    ip.display_formatter.formatters["text/plain"].for_type(Styler, lambda st, p, cycle: p.text(st.data.to_string()))
 
 
 def _ipython():
