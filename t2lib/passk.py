@@ -46,6 +46,7 @@ __all__ = [
     "beta_neg_log_pass_at_k",
     "beta_tail_asymptote",
     "beta_binomial_loglik",
+    "fit_beta_by",
     "fit_beta",
 ]
 
@@ -473,6 +474,30 @@ def _problem_counts(n: Any, c: Any) -> tuple[np.ndarray, np.ndarray]:
     if np.any((c_ < 0) | (c_ > n_)):
         raise ValueError("c (correct samples) must satisfy 0 <= c <= n for every problem")
     return n_.astype(float), c_.astype(float)
+
+
+def fit_beta_by(samples: pd.DataFrame, by: str | Sequence[str] = "model") -> pd.DataFrame:
+    r"""Fit a Beta distribution of success rates (:func:`fit_beta`) to every group of a tidy sample table.
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        One row per problem with integer columns ``n`` (samples drawn) and ``c`` (correct), e.g. from
+        :func:`t2lib.data.load_pythia_samples`.
+    by : str or list of str
+        Grouping column(s), in order of first appearance.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (indexed by ``by``) with columns ``alpha`` and ``beta``: the maximum-likelihood
+        Beta(:math:`\alpha, \beta`) of that group's single-attempt success rates.
+    """
+    missing = {"n", "c", *([by] if isinstance(by, str) else by)} - set(samples.columns)
+    if missing:
+        raise ValueError(f"samples must have the columns n, c and {by!r}; missing {sorted(missing)}")
+    return samples.groupby(by, sort=False)[["n", "c"]].apply(
+        lambda g: pd.Series(fit_beta(g["n"], g["c"]), index=["alpha", "beta"]))  # one 2-parameter fit per group
 
 
 def fit_beta(n: Any, c: Any, x0: tuple[float, float] = (0.5, 20.0)) -> tuple[float, float]:

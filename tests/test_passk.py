@@ -284,8 +284,8 @@ def test_brown2024_fig5_pythia_math_power_law_fit(math_coverage, model, a_pub, b
 def test_schaeffer2025_fig6_beta_mle_and_least_squares_exponents_agree(math_samples, math_coverage):
     """Schaeffer et al. (2025), Fig. 6: the distributional (Beta MLE) fit and least squares agree on
     real Pythia-MATH data. Power-law exponent of the Beta-predicted curve vs the direct fit, same k window."""
-    for model, g in math_samples.groupby("model", sort=False):
-        a, b = passk.fit_beta(g["n"], g["c"])
+    fits = passk.fit_beta_by(math_samples)
+    for model, (a, b) in fits[["alpha", "beta"]].iterrows():
         _, b_beta = passk.fit_coverage_power_law(K_FIT, passk.beta_pass_at_k(a, b, K_FIT))
         _, b_direct = passk.fit_coverage_power_law(K_FIT, math_coverage.loc[model].to_numpy())
         assert abs(b_beta - b_direct) < 0.015, model
@@ -298,3 +298,11 @@ def test_coverage_curve_matches_coverage_table(math_samples, math_coverage):
     np.testing.assert_allclose(passk.coverage_curve(g["n"], g["c"], K_FIT), math_coverage.loc["Pythia-1B"].to_numpy())
     with pytest.raises(ValueError, match="k"):
         passk.coverage_curve(g["n"], g["c"], [20_000])
+
+
+def test_fit_beta_by_equals_per_group_fit_beta(math_samples):
+    fits = passk.fit_beta_by(math_samples)
+    g = math_samples[math_samples["model"] == "Pythia-1B"]
+    assert tuple(fits.loc["Pythia-1B"]) == passk.fit_beta(g["n"], g["c"])
+    with pytest.raises(ValueError, match="samples must have the columns"):
+        passk.fit_beta_by(math_samples.drop(columns="c"))
