@@ -40,6 +40,7 @@ from .flops import inference_flops, training_flops
 from .laws import ChinchillaLaw
 
 __all__ = [
+    "SARDANA_2024_FLOP_TOLERANCE",
     "lifetime_flops",
     "training_share",
     "chinchilla_optimal_tokens",
@@ -59,6 +60,10 @@ __all__ = [
     "cost_optimal",
     "cost_comparison",
 ]
+
+SARDANA_2024_FLOP_TOLERANCE = dict(N=0.05e9, D_ratio=0.005, saving=0.005, saved_flops=0.05e22)
+"""Half a printed unit of each column of ``data/sardana2024_flop_examples.csv`` (Sardana et al. 2024): the
+tolerance to which the book and the tests reproduce the paper's FLOP worked examples."""
 
 _MAX_NEWTON = 60
 

@@ -36,3 +36,31 @@ def read_table(name: str) -> pd.DataFrame:
     df = pd.read_csv(path, comment="#")
     df.attrs["source"] = " ".join(header)
     return df
+
+
+def deviations(ours: pd.DataFrame, published: pd.DataFrame, columns, prefix: str = "paper_") -> pd.DataFrame:
+    """Absolute differences ``|ours[col] - published[prefix + col]|`` for each column, aligned on the index.
+
+    Entries the paper does not give (empty in the CSV) are ``NaN``.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing from either table.
+    """
+    cols = list(columns)
+    missing = [c for c in cols if c not in ours.columns] + [prefix + c for c in cols if prefix + c not in published.columns]
+    if missing:
+        raise ValueError(f"columns must exist in both tables; missing {missing}")
+    return pd.DataFrame({c: (ours[c] - published[prefix + c]).abs() for c in cols})
+
+
+def within_tolerance(ours: pd.DataFrame, published: pd.DataFrame, tolerance, prefix: str = "paper_") -> pd.DataFrame:
+    """Boolean table: ``True`` where ours is within ``tolerance[col]`` of the published value or none is given.
+
+    ``tolerance`` maps a column name to a scalar or to one value per row (``NaN`` for rows not checked).
+    """
+    dev = deviations(ours, published, tolerance.keys(), prefix)
+    tol = pd.DataFrame({c: pd.Series(t, index=dev.index) if pd.api.types.is_list_like(t) else t
+                        for c, t in tolerance.items()}, index=dev.index)
+    return (dev <= tol) | dev.isna() | tol.isna()

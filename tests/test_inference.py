@@ -6,6 +6,7 @@ last printed digit, unless a test says otherwise.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -336,3 +337,28 @@ def test_training_share_values():
 def test_bad_input_raises_value_error_naming_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_sardana2024_flop_examples_table_within_half_a_printed_unit():
+    """Sardana et al. (2024), Sec. 2, Figure 1 and Appendix B Table 2, as transcribed in
+    data/sardana2024_flop_examples.csv (the table chapter 4 shows): every printed value within half a unit."""
+    from t2lib.published import read_table, within_tolerance
+
+    pub = read_table("sardana2024_flop_examples.csv").set_index("case")
+    assert len(pub) == 4 and "arXiv:2401.00448" in pub.attrs["source"]
+    ours = pd.DataFrame(inf.chinchilla_comparison(SARDANA_2024, pub["quality"].to_numpy(), pub["demand"].to_numpy()),
+                        index=pub.index)
+    ok = within_tolerance(ours, pub, inf.SARDANA_2024_FLOP_TOLERANCE)
+    assert ok.all().all(), ok
+
+
+def test_within_tolerance_and_deviations():
+    from t2lib.published import deviations, within_tolerance
+
+    ours = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    pub = pd.DataFrame({"paper_x": [1.04, np.nan, 3.2]})
+    np.testing.assert_allclose(deviations(ours, pub, ["x"])["x"].to_numpy(), [0.04, np.nan, 0.2])
+    assert within_tolerance(ours, pub, {"x": 0.05})["x"].tolist() == [True, True, False]
+    assert within_tolerance(ours, pub, {"x": [0.05, 0.0, 0.3]})["x"].tolist() == [True, True, True]
+    with pytest.raises(ValueError, match="missing"):
+        deviations(ours, pub, ["y"])
