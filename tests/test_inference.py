@@ -16,6 +16,8 @@ from t2lib import inference as inf
 from t2lib.laws import EPOCH_2024, HOFFMANN_2022, SARDANA_2024, ChinchillaLaw
 from t2lib.tradeoffs import load_tradeoff_table
 
+from strategies import chinchilla_laws
+
 LAW = SARDANA_2024
 
 
@@ -178,14 +180,7 @@ def test_monotone_in_demand_and_asymptotic_exponent():
     assert slope[0] == pytest.approx(1 / (1 + LAW.beta), rel=1e-3)
 
 
-laws = st.builds(
-    ChinchillaLaw,
-    E=st.floats(0.5, 3.0),
-    A=st.floats(10.0, 2000.0),
-    B=st.floats(10.0, 3000.0),
-    alpha=st.floats(0.1, 0.8),
-    beta=st.floats(0.1, 0.8),
-)
+laws = chinchilla_laws(A=(10.0, 2000.0), B=(10.0, 3000.0), alpha=(0.1, 0.8), beta=(0.1, 0.8))
 
 
 @settings(max_examples=200, deadline=None)

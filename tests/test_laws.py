@@ -19,17 +19,12 @@ from scipy import optimize
 from t2lib import laws, tables
 from t2lib.laws import EPOCH_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, SARDANA_2024, ChinchillaLaw
 
+from strategies import chinchilla_laws
+
 GOPHER_C = 5.76e23  # Hoffmann et al. (2022): Gopher's training budget
 CHINCHILLA_N, CHINCHILLA_D = 70e9, 1.4e12  # Hoffmann et al. (2022): Chinchilla
 
-laws_st = st.builds(
-    ChinchillaLaw,
-    E=st.floats(0.5, 3.0),
-    A=st.floats(1.0, 1e4),
-    B=st.floats(1.0, 1e4),
-    alpha=st.floats(0.1, 1.0),
-    beta=st.floats(0.1, 1.0),
-)
+laws_st = chinchilla_laws()
 
 
 # ----------------------------------------------------------------------------- closed forms vs numerics
