@@ -34,6 +34,8 @@ from scipy import optimize, special, stats
 from . import _validate as v
 
 __all__ = [
+    "BROWN_2024_FIG5",
+    "BROWN_2024_PYTHIA160M_MATH",
     "pass_at_k",
     "plugin_pass_at_k",
     "expected_plugin_pass_at_k",
@@ -49,6 +51,14 @@ __all__ = [
     "fit_beta_by",
     "fit_beta",
 ]
+
+BROWN_2024_FIG5: dict[str, tuple[float, float]] = {"Pythia-70M": (-7.59, -0.18), "Pythia-12B": (-3.92, -0.35)}
+r"""Brown et al. (2024), Figure 5 panel titles: published :math:`(a, b)` of :math:`\log c(k) = a k^b` on MATH.
+The book reproduces them to :math:`|\Delta a| < 0.1`, :math:`|\Delta b| < 0.01` (the k grid is unpublished)."""
+
+BROWN_2024_PYTHIA160M_MATH: dict[int, float] = {1: 0.0027, 10_000: 0.57}
+"""Brown et al. (2024), Sec. 3: Pythia-160M's MATH coverage "from a pass@1 of 0.27% to a pass@10k of 57%"
+(rounded as printed; reproduced to half a printed unit)."""
 
 # Products with at most this many factors are summed term by term (exact to a few ulp);
 # longer ones use the four-term Stirling form, whose absolute error is below

@@ -262,14 +262,20 @@ def math_coverage(math_samples):
     return passk.coverage_table(math_samples, K_FIT)
 
 
+def test_brown2024_fig5_constants_are_the_printed_values():
+    assert passk.BROWN_2024_FIG5 == {"Pythia-70M": (-7.59, -0.18), "Pythia-12B": (-3.92, -0.35)}
+
+
 def test_brown2024_sec3_pythia160m_math_coverage_from_0p27pct_at_k1_to_57pct_at_k10000(math_coverage):
     """Brown et al. (2024), Sec. 3: "Pythia-160M ... from a pass@1 of 0.27% to a pass@10k of 57%" (rounded)."""
     row = math_coverage.loc["Pythia-160M"]
-    assert abs(row[1] - 0.0027) < 0.00005
-    assert abs(row[10_000] - 0.57) < 0.005
+    pub = passk.BROWN_2024_PYTHIA160M_MATH
+    assert pub == {1: 0.0027, 10_000: 0.57}  # the constant holds the paper's printed values
+    assert abs(row[1] - pub[1]) < 0.00005
+    assert abs(row[10_000] - pub[10_000]) < 0.005
 
 
-@pytest.mark.parametrize("model,a_pub,b_pub", [("Pythia-12B", -3.92, -0.35), ("Pythia-70M", -7.59, -0.18)])
+@pytest.mark.parametrize("model,a_pub,b_pub", [(m, *ab) for m, ab in passk.BROWN_2024_FIG5.items()])
 def test_brown2024_fig5_pythia_math_power_law_fit(math_coverage, model, a_pub, b_pub):
     """Brown et al. (2024), Fig. 5 panel titles: log c = a k^b; tolerance 0.1 in a, 0.01 in b.
 
