@@ -143,9 +143,21 @@ def test_outputs_are_deterministic(built_book, tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
 
     def outputs(path):
+        """Per cell: its outputs, with consecutive stream chunks of one stream merged (the kernel may split
+        a print into several messages depending on timing; only the text matters)."""
         nb = nbformat.read(str(path), as_version=4)
-        return [{k: v for k, v in o.items() if k != "execution_count"}
-                for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+        cells = []
+        for c in (c for c in nb.cells if c.cell_type == "code"):
+            merged = []
+            for o in c.outputs:
+                o = {k: v for k, v in o.items() if k != "execution_count"}
+                if merged and o.get("output_type") == "stream" and merged[-1].get("output_type") == "stream" \
+                        and merged[-1]["name"] == o["name"]:
+                    merged[-1] = {**merged[-1], "text": merged[-1]["text"] + o["text"]}
+                else:
+                    merged.append(o)
+            cells.append(merged)
+        return cells
 
     for path in CHAPTERS:
         first = outputs(built_book["src"] / "book" / path.name)
