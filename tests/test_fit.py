@@ -134,8 +134,17 @@ def test_fit_recovers_a_law_from_noisy_data_within_its_noise():
 
 
 # --------------------------------------------------------------------------- Epoch AI's numbers
-EPOCH_GRID = dict(E=1.81724, A=477.84, B=2143.86, alpha=0.347313, beta=0.367183)
-EPOCH_GRID_OBJECTIVE = 1.01827403e-3
+EPOCH_GRID = fit.BESIROGLU_2024["grid_fit"]
+EPOCH_GRID_OBJECTIVE = fit.BESIROGLU_2024["grid_objective"]
+
+
+def test_published_constants_hold_the_printed_values():
+    """t2lib.fit.BESIROGLU_2024 and HOFFMANN_2022_TABLE2_A are what the chapter compares against: pin them."""
+    assert EPOCH_GRID == dict(E=1.81724, A=477.84, B=2143.86, alpha=0.347313, beta=0.367183)
+    assert EPOCH_GRID_OBJECTIVE == 1.01827403e-3
+    assert fit.BESIROGLU_2024["se"] == dict(A=124.5, B=1293.0, E=0.026, alpha=0.015, beta=0.021)
+    assert fit.BESIROGLU_2024["runs_needed"] == 634_773
+    assert fit.HOFFMANN_2022_TABLE2_A["approach3"] == (0.46, 0.454, 0.455)
 
 
 def test_grid_fit_matches_besiroglu2024_replicate_exactly_cell_within_1pct(grid_fit):
@@ -217,7 +226,7 @@ def test_bootstrap_ses_match_besiroglu2024_within_10pct(epoch_bootstrap):
     """Besiroglu et al. (2024) bootstrap (4,000 resamples): SE of A 124.5, B 1293, E 0.026, alpha 0.015, beta 0.021
     (tolerance 10%); with their resamples (legacy numpy seed 42) we match to well under 1% for A, B, alpha, beta."""
     se = epoch_bootstrap.se()
-    for k, x in dict(A=124.5, B=1293.0, E=0.026, alpha=0.015, beta=0.021).items():
+    for k, x in fit.BESIROGLU_2024["se"].items():
         assert rel(se[k], x) < 0.10, (k, se[k], x)
     for k, x in dict(A=124.52232, B=1293.28410, E=0.02566, alpha=0.01540, beta=0.02060).items():
         assert rel(se[k], x) < 0.005, (k, se[k], x)
@@ -250,7 +259,7 @@ def test_runs_needed_for_hoffmann_interval_matches_besiroglu2024_634773(epoch_bo
     Hoffmann et al. 2022: 0.454-0.455), would need 634,773 runs, from the empirical 10-90% bootstrap width on
     240 points (tolerance 1%); the paper's text says "over 600,000"."""
     n_req = epoch_bootstrap.runs_for_width(0.455 - 0.454, param="a", level=0.8)
-    assert rel(n_req, 634_773) < 0.01
+    assert rel(n_req, fit.BESIROGLU_2024["runs_needed"]) < 0.01
     q = np.quantile(epoch_bootstrap.a, [0.1, 0.9])
     assert n_req == pytest.approx(240 * ((q[1] - q[0]) / 0.001) ** 2, rel=1e-12)
     with pytest.raises(ValueError, match="target_width"):
