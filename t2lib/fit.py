@@ -41,7 +41,6 @@ from .laws import ChinchillaLaw
 
 __all__ = [
     "BESIROGLU_2024",
-    "HOFFMANN_2022_TABLE2_A",
     "THETA_NAMES",
     "hoffmann_grid",
     "huber",
@@ -80,8 +79,6 @@ BESIROGLU_2024: dict = {
 and its notebook ``data_analysis.ipynb``, that the book reproduces (the point estimates of their maximum-likelihood
 fit are :data:`t2lib.laws.EPOCH_2024`). Tolerances are in the tests that assert them."""
 
-HOFFMANN_2022_TABLE2_A: dict = {"approach2": (0.49, 0.462, 0.534), "approach3": (0.46, 0.454, 0.455)}
-r"""Hoffmann et al. (2022), Table 2: exponent a of :math:`N_{opt} \propto C^a` with its 10-90% interval, per approach."""
 
 THETA_NAMES = ("log_A", "log_B", "log_E", "alpha", "beta")
 """Order of the fitted parameter vector :math:`\\theta = (a, b, e, \\alpha, \\beta)`."""

@@ -22,6 +22,7 @@ from .published import read_table
 
 __all__ = [
     "GOPHER_FLOPS",
+    "HOFFMANN_2022_TABLE2_A",
     "parse_count",
     "hoffmann_table3",
     "hoffmann_table_a3",
@@ -31,6 +32,14 @@ __all__ = [
 
 GOPHER_FLOPS = 5.76e23
 """Training FLOPs of Gopher, the unit of Table 3's third column (Hoffmann et al. 2022)."""
+
+HOFFMANN_2022_TABLE2_A: dict[int, tuple[float, float, float]] = {
+    1: (0.50, 0.488, 0.502),  # Approach 1: minimum over training curves
+    2: (0.49, 0.462, 0.534),  # Approach 2: IsoFLOP profiles
+    3: (0.46, 0.454, 0.455),  # Approach 3: parametric fit
+}
+r"""Hoffmann et al. (2022), Table 2: exponent :math:`a` of :math:`N_{opt} \propto C^a` and its 10-90% interval,
+``(a, low, high)``, per approach."""
 
 _UNITS = {"million": 1e6, "billion": 1e9, "trillion": 1e12}
 
