@@ -34,13 +34,13 @@ and at the inference-aware optimum it equals training FLOPs / inference FLOPs,
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from . import _validate as v
 from .flops import inference_flops, training_flops
 from .laws import ChinchillaLaw
 
 __all__ = [
-    "SARDANA_2024_FLOP_TOLERANCE",
     "lifetime_flops",
     "training_share",
     "chinchilla_optimal_tokens",
@@ -59,11 +59,8 @@ __all__ = [
     "lifetime_cost",
     "cost_optimal",
     "cost_comparison",
+    "check_published",
 ]
-
-SARDANA_2024_FLOP_TOLERANCE = dict(N=0.05e9, D_ratio=0.005, saving=0.005, saved_flops=0.05e22)
-"""Half a printed unit of each column of ``data/sardana2024_flop_examples.csv`` (Sardana et al. 2024): the
-tolerance to which the book and the tests reproduce the paper's FLOP worked examples."""
 
 _MAX_NEWTON = 60
 
@@ -343,7 +340,8 @@ def chinchilla_comparison(law: ChinchillaLaw, quality_params, inference_tokens) 
     dict of numpy.ndarray
         ``loss``; ``D_chin`` (Chinchilla tokens of the reference model); ``N`` and ``D_train`` (the optimum);
         ``D_ratio`` = ``D_train / D_chin``; ``flops_chin`` and ``flops_opt`` (lifetime FLOPs);
-        ``saved_flops`` = ``flops_chin - flops_opt``; ``saving`` = ``1 - flops_opt / flops_chin``.
+        ``saved_flops`` = ``flops_chin - flops_opt``; ``saving`` = ``1 - flops_opt / flops_chin``;
+        ``chin_flop_ratio`` = ``flops_chin / flops_opt``.
     """
     _check_law(law)
     Nq = v.positive("quality_params", quality_params)
@@ -354,7 +352,8 @@ def chinchilla_comparison(law: ChinchillaLaw, quality_params, inference_tokens) 
     c_chin = lifetime_flops(Nq, d_chin, Dinf)
     c_opt = lifetime_flops(n, d, Dinf)
     return dict(loss=ell, D_chin=d_chin, N=n, D_train=d, D_ratio=d / d_chin, flops_chin=c_chin,
-                flops_opt=c_opt, saved_flops=c_chin - c_opt, saving=1.0 - c_opt / c_chin)
+                flops_opt=c_opt, saved_flops=c_chin - c_opt, saving=1.0 - c_opt / c_chin,
+                chin_flop_ratio=c_chin / c_opt)
 
 
 def elasticity_ratio(law: ChinchillaLaw, N, D_train) -> np.ndarray:
@@ -653,3 +652,60 @@ def cost_comparison(
     c_opt = lifetime_cost(n, d, **kw)
     return dict(loss=ell, D_chin=d_chin, N=n, D_train=d, cost_chin=c_chin, cost_opt=c_opt,
                 saving=1.0 - c_opt / c_chin, chin_cost_ratio=c_chin / c_opt)
+
+
+def check_published(ours, published: pd.DataFrame) -> pd.DataFrame:
+    r"""Every printed value of a transcribed table next to ours, with its tolerance.
+
+    ``published`` (read with :func:`t2lib.published.read_table`, e.g. ``data/sardana2024_flop_examples.csv``) has,
+    for each quantity :math:`q`, a column ``paper_<q>`` (the printed value, ``NaN`` where the paper gives none) and
+    a column ``tol_<q>`` (the absolute tolerance :math:`	au_q` it is checked to). A printed value :math:`p` is
+    reproduced by ours :math:`x` when
+
+    .. math::
+
+        |x - p| \le 	au_q .
+
+    Parameters
+    ----------
+    ours : dict or pandas.DataFrame
+        Our values, one column (or array) per quantity :math:`q`, one row per row of ``published`` (in its order);
+        e.g. the dict returned by :func:`chinchilla_comparison` or :func:`cost_comparison`.
+    published : pandas.DataFrame
+        The transcribed table, with ``paper_<q>`` and ``tol_<q>`` columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per printed value, indexed by (row of ``published``, quantity), with columns ``paper``, ``ours``,
+        ``deviation`` = :math:`|x - p|`, ``tolerance`` and ``ok`` (``False`` also where ours is ``NaN``).
+
+    Raises
+    ------
+    ValueError
+        If ``published`` has no ``paper_<q>`` column, a ``paper_<q>`` without ``tol_<q>``, a printed value without
+        a finite tolerance ``>= 0``, or if ``ours`` lacks a quantity or has a different number of rows.
+    """
+    if not isinstance(published, pd.DataFrame):
+        raise ValueError(f"published must be a pandas.DataFrame; got {type(published).__name__}")
+    qs = [c[len("paper_"):] for c in published.columns if c.startswith("paper_")]
+    if not qs:
+        raise ValueError("published must have at least one paper_<quantity> column")
+    no_tol = [f"tol_{q}" for q in qs if f"tol_{q}" not in published.columns]
+    if no_tol:
+        raise ValueError(f"published must have a tolerance column for each printed quantity; missing {no_tol}")
+    ours_df = pd.DataFrame({k: np.broadcast_to(np.asarray(val, dtype=float), (len(published),))
+                            for k, val in dict(ours).items() if k in qs}, index=published.index)
+    missing = [q for q in qs if q not in ours_df.columns]
+    if missing:
+        raise ValueError(f"ours must give every quantity the paper prints; missing {missing}")
+    paper = published[[f"paper_{q}" for q in qs]].to_numpy(dtype=float).ravel()
+    tol = published[[f"tol_{q}" for q in qs]].to_numpy(dtype=float).ravel()
+    x = ours_df[qs].to_numpy(dtype=float).ravel()
+    given = ~np.isnan(paper)
+    if not np.all(np.isfinite(tol[given]) & (tol[given] >= 0)):
+        raise ValueError("published must give a finite tolerance tol_<q> >= 0 for every printed value")
+    index = pd.MultiIndex.from_product([published.index, qs], names=[published.index.name or "row", "quantity"])
+    dev = np.abs(x - paper)
+    table = pd.DataFrame(dict(paper=paper, ours=x, deviation=dev, tolerance=tol, ok=dev <= tol), index=index)
+    return table[given]

@@ -40,9 +40,12 @@ __all__ = [
     "plugin_pass_at_k",
     "expected_plugin_pass_at_k",
     "simulate_estimates",
+    "log_spaced_k",
     "coverage_curve",
     "coverage_table",
     "fit_coverage_power_law",
+    "fit_coverage_power_law_table",
+    "beta_coverage_table",
     "coverage_power_law",
     "beta_pass_at_k",
     "beta_neg_log_pass_at_k",
@@ -53,12 +56,15 @@ __all__ = [
 ]
 
 BROWN_2024_FIG5: dict[str, tuple[float, float]] = {"Pythia-70M": (-7.59, -0.18), "Pythia-12B": (-3.92, -0.35)}
-r"""Brown et al. (2024), Figure 5 panel titles: published :math:`(a, b)` of :math:`\log c(k) = a k^b` on MATH.
-The book reproduces them to :math:`|\Delta a| < 0.1`, :math:`|\Delta b| < 0.01` (the k grid is unpublished)."""
+r"""Brown et al. (2024), Figure 5 panel titles: published :math:`(a, b)` of :math:`\log c(k) = a k^b` on MATH,
+as printed (two decimals). This is the only place the values are typed: chapter 6 and ``tests/test_passk.py``
+read them from here. The book reproduces them to :math:`|\Delta a| < 0.1`, :math:`|\Delta b| < 0.01`
+(the k grid is unpublished)."""
 
 BROWN_2024_PYTHIA160M_MATH: dict[int, float] = {1: 0.0027, 10_000: 0.57}
-"""Brown et al. (2024), Sec. 3: Pythia-160M's MATH coverage "from a pass@1 of 0.27% to a pass@10k of 57%"
-(rounded as printed; reproduced to half a printed unit)."""
+"""Brown et al. (2024), Sec. 3: Pythia-160M's MATH coverage (a fraction) at k = 1 and k = 10,000, "from a pass@1
+of 0.27% to a pass@10k of 57%" (rounded as printed; reproduced to half a printed unit). The only place the values
+are typed: chapter 6 and ``tests/test_passk.py`` read them from here."""
 
 # Products with at most this many factors are summed term by term (exact to a few ulp);
 # longer ones use the four-term Stirling form, whose absolute error is below
@@ -289,6 +295,36 @@ def simulate_estimates(p: Any, n: int, k: int, trials: int, seed: int = 0) -> tu
 
 
 # --------------------------------------------------------------------------- coverage
+def log_spaced_k(k_max: int, points: int) -> np.ndarray:
+    r"""Distinct integer attempt budgets, log-spaced from 1 to ``k_max``.
+
+    .. math::
+
+        k_j = \operatorname{round}\big(k_{\max}^{\,j/(\mathrm{points}-1)}\big),\qquad j = 0, \dots, \mathrm{points}-1,
+
+    with duplicates removed (so fewer than ``points`` values when ``k_max`` is small). Brown et al.
+    (2024, App. C.1) fit their power law on about 40 such budgets in :math:`[1, 10^4]`.
+
+    Parameters
+    ----------
+    k_max : int
+        Largest budget, ``k_max >= 1``.
+    points : int
+        Number of log-spaced points before rounding, ``points >= 2``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted int64 budgets, starting at 1 and ending at ``k_max``.
+    """
+    km, pts = _int_array("k_max", k_max), _int_array("points", points)
+    if km.ndim != 0 or km < 1:
+        raise ValueError(f"k_max must be a scalar integer >= 1 (allowed range: 1 <= k_max); got {k_max!r}")
+    if pts.ndim != 0 or pts < 2:
+        raise ValueError(f"points must be a scalar integer >= 2 (allowed range: 2 <= points); got {points!r}")
+    return np.unique(np.round(np.logspace(0.0, np.log10(float(km)), int(pts))).astype(np.int64))
+
+
 def coverage_curve(n: Any, c: Any, k: Any) -> np.ndarray:
     r"""Coverage :math:`\frac1P\sum_i \widehat{\mathrm{pass}_i@k}` of ``P`` problems at each ``k``.
 
@@ -388,6 +424,64 @@ def fit_coverage_power_law(k: Any, coverage: Any) -> tuple[np.ndarray, np.ndarra
     if cov.ndim == 1:
         return np.asarray(a_out[0]), np.asarray(b_out[0])
     return a_out, b_out
+
+
+def _k_columns(table: pd.DataFrame, name: str) -> np.ndarray:
+    k = np.asarray(table.columns)
+    if k.ndim != 1 or k.size == 0 or k.dtype.kind not in "iuf" or np.any(~np.isfinite(k.astype(float))) or np.any(k <= 0):
+        raise ValueError(f"{name} must have positive numeric attempt budgets k as columns (as coverage_table returns)")
+    return k.astype(float)
+
+
+def fit_coverage_power_law_table(coverage: pd.DataFrame) -> pd.DataFrame:
+    r"""Fit :math:`\log c(k) = a k^{b}` (:func:`fit_coverage_power_law`) to every row of a coverage table.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        One coverage curve per row, the attempt budgets ``k`` (at least 3, ``> 0``) as columns and values
+        in (0, 1): the layout of :func:`coverage_table` and :func:`beta_coverage_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index; columns ``a``, ``b`` and ``max_abs_residual``,
+        :math:`\max_j |c(k_j) - \exp(a k_j^{b})|` (the largest coverage error of the fitted curve).
+    """
+    if not isinstance(coverage, pd.DataFrame):
+        raise ValueError(f"coverage must be a pandas.DataFrame (one curve per row); got {type(coverage).__name__}")
+    k = _k_columns(coverage, "coverage")
+    cov = coverage.to_numpy(dtype=float)
+    a, b = fit_coverage_power_law(k, cov)
+    resid = np.max(np.abs(cov - coverage_power_law(k[None, :], a[:, None], b[:, None])), axis=1)
+    return pd.DataFrame({"a": a, "b": b, "max_abs_residual": resid}, index=coverage.index)
+
+
+def beta_coverage_table(fits: pd.DataFrame, k: Any) -> pd.DataFrame:
+    r"""Coverage :math:`1 - B(\alpha, \beta + k)/B(\alpha, \beta)` (:func:`beta_pass_at_k`) of every fitted Beta.
+
+    Parameters
+    ----------
+    fits : pandas.DataFrame
+        Columns ``alpha`` and ``beta`` (both ``> 0``), one row per group, e.g. from :func:`fit_beta_by`.
+    k : sequence of float
+        Attempt budgets, ``>= 0``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``fits``; columns: ``k``; values: predicted coverage (the layout of :func:`coverage_table`).
+    """
+    missing = {"alpha", "beta"} - set(getattr(fits, "columns", []))
+    if missing:
+        raise ValueError(f"fits must be a DataFrame with the columns alpha and beta; missing {sorted(missing)}")
+    k_ = np.atleast_1d(v.nonnegative("k", k))
+    if k_.ndim != 1:
+        raise ValueError(f"k must be 1-D; got shape {k_.shape}")
+    a, b = fits["alpha"].to_numpy(dtype=float), fits["beta"].to_numpy(dtype=float)
+    cov = np.asarray(beta_pass_at_k(a[:, None], b[:, None], k_[None, :]))
+    cols = np.asarray(k).astype(np.int64) if np.all(k_ == np.round(k_)) else k_
+    return pd.DataFrame(cov, index=fits.index, columns=pd.Index(np.atleast_1d(cols), name="k"))
 
 
 # --------------------------------------------------------------------------- Beta model

@@ -14,8 +14,8 @@ from scipy import integrate, special, stats
 from t2lib import passk
 from t2lib.data import load_pythia_samples
 
-# Brown et al. (2024) fit their power law on ~40 log-spaced k in [1, 10^4] (App. C.1).
-K_FIT = np.unique(np.round(np.logspace(0, 4, 40)).astype(int))
+# Brown et al. (2024) fit their power law on ~40 log-spaced k in [1, 10^4] (App. C.1); chapter 6 uses the same grid.
+K_FIT = passk.log_spaced_k(10_000, 40)
 
 
 # --------------------------------------------------------------------------- estimator: exactness
@@ -262,41 +262,51 @@ def math_coverage(math_samples):
     return passk.coverage_table(math_samples, K_FIT)
 
 
-def test_brown2024_fig5_constants_are_the_printed_values():
-    assert passk.BROWN_2024_FIG5 == {"Pythia-70M": (-7.59, -0.18), "Pythia-12B": (-3.92, -0.35)}
+def test_brown2024_constants_hold_printed_values_of_models_in_the_data(math_samples):
+    """Brown et al. (2024), Fig. 5 and Sec. 3: the constants (typed once, in t2lib.passk) name models of the data
+    and hold values at the printed precision (two decimals for (a, b), whole hundredths of a percent / percent)."""
+    models = set(math_samples["model"])
+    assert set(passk.BROWN_2024_FIG5) <= models
+    for a, b in passk.BROWN_2024_FIG5.values():
+        assert a < 0 and b < 0 and round(a, 2) == a and round(b, 2) == b
+    pub = passk.BROWN_2024_PYTHIA160M_MATH
+    assert set(pub) == {1, 10_000} and "Pythia-160M" in models
+    assert abs(1e4 * pub[1] - round(1e4 * pub[1])) < 1e-9 and abs(100 * pub[10_000] - round(100 * pub[10_000])) < 1e-9
 
 
 def test_brown2024_sec3_pythia160m_math_coverage_from_0p27pct_at_k1_to_57pct_at_k10000(math_coverage):
     """Brown et al. (2024), Sec. 3: "Pythia-160M ... from a pass@1 of 0.27% to a pass@10k of 57%" (rounded)."""
     row = math_coverage.loc["Pythia-160M"]
     pub = passk.BROWN_2024_PYTHIA160M_MATH
-    assert pub == {1: 0.0027, 10_000: 0.57}  # the constant holds the paper's printed values
     assert abs(row[1] - pub[1]) < 0.00005
     assert abs(row[10_000] - pub[10_000]) < 0.005
 
 
+@pytest.fixture(scope="module")
+def math_power_law(math_coverage):
+    return passk.fit_coverage_power_law_table(math_coverage)
+
+
 @pytest.mark.parametrize("model,a_pub,b_pub", [(m, *ab) for m, ab in passk.BROWN_2024_FIG5.items()])
-def test_brown2024_fig5_pythia_math_power_law_fit(math_coverage, model, a_pub, b_pub):
+def test_brown2024_fig5_pythia_math_power_law_fit(math_power_law, model, a_pub, b_pub):
     """Brown et al. (2024), Fig. 5 panel titles: log c = a k^b; tolerance 0.1 in a, 0.01 in b.
 
     Our k grid (40 log-spaced integers in [1, 1e4]) follows the paper's App. C.1 description;
     the exact grid is not published, which moves a by a few hundredths.
     """
-    a, b = passk.fit_coverage_power_law(K_FIT, math_coverage.loc[model].to_numpy())
+    a, b = math_power_law.loc[model, ["a", "b"]]
     assert abs(a - a_pub) < 0.1
     assert abs(b - b_pub) < 0.01
 
 
-def test_schaeffer2025_fig6_beta_mle_and_least_squares_exponents_agree(math_samples, math_coverage):
+def test_schaeffer2025_fig6_beta_mle_and_least_squares_exponents_agree(math_samples, math_coverage, math_power_law):
     """Schaeffer et al. (2025), Fig. 6: the distributional (Beta MLE) fit and least squares agree on
     real Pythia-MATH data. Power-law exponent of the Beta-predicted curve vs the direct fit, same k window."""
-    fits = passk.fit_beta_by(math_samples)
-    for model, (a, b) in fits[["alpha", "beta"]].iterrows():
-        _, b_beta = passk.fit_coverage_power_law(K_FIT, passk.beta_pass_at_k(a, b, K_FIT))
-        _, b_direct = passk.fit_coverage_power_law(K_FIT, math_coverage.loc[model].to_numpy())
-        assert abs(b_beta - b_direct) < 0.015, model
-        # the Beta curve tracks the empirical coverage everywhere in the window
-        assert np.max(np.abs(passk.beta_pass_at_k(a, b, K_FIT) - math_coverage.loc[model].to_numpy())) < 0.03, model
+    beta_cov = passk.beta_coverage_table(passk.fit_beta_by(math_samples), K_FIT)
+    b_beta = passk.fit_coverage_power_law_table(beta_cov)["b"]
+    assert (np.abs(b_beta - math_power_law["b"]) < 0.015).all(), b_beta - math_power_law["b"]
+    # the Beta curve tracks the empirical coverage everywhere in the window
+    assert (np.abs(beta_cov - math_coverage).max(axis=1) < 0.03).all()
 
 
 def test_coverage_curve_matches_coverage_table(math_samples, math_coverage):
@@ -312,3 +322,32 @@ def test_fit_beta_by_equals_per_group_fit_beta(math_samples):
     assert tuple(fits.loc["Pythia-1B"]) == passk.fit_beta(g["n"], g["c"])
     with pytest.raises(ValueError, match="samples must have the columns"):
         passk.fit_beta_by(math_samples.drop(columns="c"))
+
+
+def test_log_spaced_k_grid():
+    k = passk.log_spaced_k(10_000, 40)
+    assert k[0] == 1 and k[-1] == 10_000 and np.all(np.diff(k) > 0) and k.dtype == np.int64
+    assert len(k) == 37  # three duplicates removed at small k
+    np.testing.assert_array_equal(passk.log_spaced_k(5, 40), [1, 2, 3, 4, 5])
+    for kwargs, name in [(dict(k_max=0, points=5), "k_max"), (dict(k_max=10, points=1), "points"),
+                         (dict(k_max=2.5, points=5), "k_max")]:
+        with pytest.raises(ValueError, match=name):
+            passk.log_spaced_k(**kwargs)
+
+
+def test_table_helpers_equal_their_per_row_counterparts(math_samples, math_coverage, math_power_law):
+    row = math_coverage.loc["Pythia-1B"].to_numpy()
+    a, b = passk.fit_coverage_power_law(K_FIT, row)
+    assert tuple(math_power_law.loc["Pythia-1B", ["a", "b"]]) == (a, b)
+    assert math_power_law.loc["Pythia-1B", "max_abs_residual"] == np.max(np.abs(row - passk.coverage_power_law(K_FIT, a, b)))
+    fits = passk.fit_beta_by(math_samples)
+    table = passk.beta_coverage_table(fits, K_FIT)
+    assert list(table.columns) == list(K_FIT) and list(table.index) == list(fits.index)
+    al, be = fits.loc["Pythia-1B"]
+    np.testing.assert_array_equal(table.loc["Pythia-1B"], passk.beta_pass_at_k(al, be, K_FIT))
+    with pytest.raises(ValueError, match="fits must"):
+        passk.beta_coverage_table(fits.drop(columns="beta"), K_FIT)
+    with pytest.raises(ValueError, match="k"):
+        passk.beta_coverage_table(fits, [-1.0])
+    with pytest.raises(ValueError, match="coverage"):
+        passk.fit_coverage_power_law_table(math_coverage.set_axis([f"k{j}" for j in K_FIT], axis=1))
