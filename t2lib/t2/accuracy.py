@@ -1,0 +1,211 @@
+r"""Approach 2 of the T² law (Roberts et al. 2026): pass@k accuracy from a Beta regression on the loss.
+
+A Chinchilla law :math:`\hat L(N, D) = E + A/N^\alpha + B/D^\beta` (fitted to the single-sample loss) is the
+linear predictor of a Beta distribution of per-question success probabilities :math:`p`, with mean and
+concentration
+
+.. math::
+
+    \mu = \frac{\theta_2}{1 + \exp\big(\theta_1 (\hat L - \theta_0)\big)}, \qquad
+    \nu = \exp(\theta_3 + \theta_4 \hat L), \qquad p \sim \mathrm{Beta}\big(\mu\nu,\ (1-\mu)\nu\big),
+
+so that the expected pass@k has the closed form
+
+.. math::
+
+    \mathrm{Acc}(N, D, k) = 1 - \frac{\mathrm B\big(\mu\nu,\ (1-\mu)\nu + k\big)}{\mathrm B\big(\mu\nu,\ (1-\mu)\nu\big)} ,
+
+computed by :func:`t2lib.passk.beta_pass_at_k`. The optimum under :math:`6ND = C_{\mathrm{train}}`,
+:math:`2Nk = C_{\mathrm{inf}}` has no closed form; :meth:`T2AccuracyLaw.optimal` searches :math:`u = \ln N` on a grid
+and refines the best cell by golden-section search, for every budget pair at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _validate as v
+from ..laws import ChinchillaLaw
+from ..passk import beta_pass_at_k
+from .law import _broadcast, _check_min_samples
+
+__all__ = ["T2AccuracyLaw", "t2_accuracy_optimal"]
+
+_GRID = 96
+_GOLDEN_ITERS = 48
+_INVPHI = (np.sqrt(5.0) - 1.0) / 2.0
+
+
+def _real_scalar(name: str, x) -> float:
+    arr = v.finite(name, x)
+    if arr.ndim != 0:
+        raise ValueError(f"{name} must be a scalar; got shape {arr.shape}")
+    return float(arr)
+
+
+@dataclass(frozen=True)
+class T2AccuracyLaw:
+    r"""The T² Approach-2 law: pass@k of a Beta-distributed success probability driven by :math:`\hat L(N,D)`.
+
+    Parameters
+    ----------
+    loss_law : ChinchillaLaw
+        Stage 1: the single-sample loss law :math:`\hat L(N, D)`.
+    theta0 : float
+        Loss at the midpoint of the sigmoid (any finite real).
+    theta1 : float
+        Slope of the sigmoid, ``> 0`` (accuracy falls as the loss rises).
+    theta2 : float
+        Upper asymptote of the mean accuracy, ``0 < theta2 <= 1``.
+    theta3, theta4 : float
+        Intercept and slope of :math:`\ln\nu` in :math:`\hat L` (any finite reals).
+    """
+
+    loss_law: ChinchillaLaw
+    theta0: float
+    theta1: float
+    theta2: float
+    theta3: float
+    theta4: float
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.loss_law, ChinchillaLaw):
+            raise ValueError(f"loss_law must be a ChinchillaLaw; got {type(self.loss_law).__name__}")
+        object.__setattr__(self, "theta0", _real_scalar("theta0", self.theta0))
+        object.__setattr__(self, "theta1", v.positive_scalar("theta1", self.theta1))
+        t2 = v.positive_scalar("theta2", self.theta2)
+        if t2 > 1:
+            raise ValueError(f"theta2 must lie in (0, 1]; got {self.theta2!r}")
+        object.__setattr__(self, "theta2", t2)
+        object.__setattr__(self, "theta3", _real_scalar("theta3", self.theta3))
+        object.__setattr__(self, "theta4", _real_scalar("theta4", self.theta4))
+
+    @property
+    def thetas(self) -> tuple[float, float, float, float, float]:
+        r""":math:`(\theta_0, \dots, \theta_4)`."""
+        return (self.theta0, self.theta1, self.theta2, self.theta3, self.theta4)
+
+    # ------------------------------------------------------------------ from the loss
+    def _mean_conc_from_loss(self, L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        z = self.theta1 * (L - self.theta0)
+        mu = self.theta2 * np.exp(-np.logaddexp(0.0, z))  # theta2 / (1 + e^z), no overflow
+        nu = np.exp(self.theta3 + self.theta4 * L)
+        return mu, nu
+
+    def mean(self, N, D) -> np.ndarray:
+        r"""Mean single-sample accuracy :math:`\mu = \theta_2 / (1 + e^{\theta_1(\hat L - \theta_0)})`."""
+        return self._mean_conc_from_loss(self.loss_law.loss(N, D))[0]
+
+    def concentration(self, N, D) -> np.ndarray:
+        r"""Concentration :math:`\nu = e^{\theta_3 + \theta_4 \hat L}` of the Beta distribution."""
+        return self._mean_conc_from_loss(self.loss_law.loss(N, D))[1]
+
+    def beta_params(self, N, D) -> tuple[np.ndarray, np.ndarray]:
+        r"""The Beta parameters :math:`(a, b) = (\mu\nu, (1-\mu)\nu)`."""
+        mu, nu = self._mean_conc_from_loss(self.loss_law.loss(N, D))
+        return mu * nu, (1.0 - mu) * nu
+
+    def accuracy(self, N, D, k) -> np.ndarray:
+        r"""Expected pass@k, :math:`1 - \mathrm B(a, b + k)/\mathrm B(a, b)` (broadcasts over N, D, k).
+
+        Parameters
+        ----------
+        N, D : array_like
+            Parameters and training tokens, positive and finite.
+        k : array_like
+            Samples per problem, real, positive and finite.
+        """
+        k = v.positive("k", k)
+        a, b = self.beta_params(N, D)
+        _broadcast(N=a, k=k)
+        # mu * nu underflows to 0 for very weak models (accuracy -> 0 there): floor at the smallest normal float
+        tiny = np.finfo(float).tiny
+        return np.asarray(beta_pass_at_k(np.maximum(a, tiny), np.maximum(b, tiny), k), dtype=float)
+
+    def naive_accuracy(self, N, D, k) -> np.ndarray:
+        r"""The naive model :math:`1 - (1 - \mu)^k`, which ignores the spread of difficulty (an upper bound)."""
+        k = v.positive("k", k)
+        mu = self.mean(N, D)
+        _broadcast(N=mu, k=k)
+        return -np.expm1(k * np.log1p(-mu))
+
+    def optimal(self, C_train, C_inf, min_samples: float | None = None, N_min: float = 1e3):
+        """The accuracy-optimal ``(N, D, k)`` under both budgets: :func:`t2_accuracy_optimal` with this law."""
+        return t2_accuracy_optimal(self, C_train, C_inf, min_samples=min_samples, N_min=N_min)
+
+
+def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float | None = None,
+                        N_min: float = 1e3):
+    r"""Accuracy-optimal :math:`(N^*, D^*, k^*)` of an Approach-2 law, vectorised over budget pairs.
+
+    Maximises :math:`\mathrm{Acc}(N, C_{\mathrm{train}}/(6N), C_{\mathrm{inf}}/(2N))` over :math:`u = \ln N` in
+    :math:`[\ln N_{\min},\ \ln \min(C_{\mathrm{train}}/6,\ C_{\mathrm{inf}}/(2k_{\min}))]` (at least one training
+    token; at least :math:`k_{\min}` samples when ``min_samples`` is given): a grid of 96 points for all pairs at
+    once, then 48 golden-section steps inside the two cells around the best grid point (the bracket shrinks to
+    :math:`0.618^{48} \approx 10^{-10}` of a cell).
+
+    Parameters
+    ----------
+    law : T2AccuracyLaw
+        The law.
+    C_train, C_inf : array_like
+        Training FLOPs and inference FLOPs per served token, positive, finite, broadcastable.
+    min_samples : float, optional
+        Smallest allowed number of samples (e.g. 1); ``None`` allows any real ``k > 0``.
+    N_min : float
+        Smallest model searched, ``> 0``.
+
+    Returns
+    -------
+    N, D, k : numpy.ndarray
+
+    Raises
+    ------
+    ValueError
+        For bad arguments, an empty search interval, or a non-finite result.
+    """
+    if not isinstance(law, T2AccuracyLaw):
+        raise ValueError(f"law must be a T2AccuracyLaw; got {type(law).__name__}")
+    ct = v.positive("C_train", C_train)
+    ci = v.positive("C_inf", C_inf)
+    ct, ci = _broadcast(C_train=ct, C_inf=ci)
+    kmin = _check_min_samples(min_samples)
+    lo = np.log(v.positive_scalar("N_min", N_min))
+    hi = np.log(ct / 6.0)
+    if kmin is not None:
+        hi = np.minimum(hi, np.log(ci / (2.0 * kmin)))
+    if np.any(hi <= lo):
+        raise ValueError("N_min must be below min(C_train/6, C_inf/(2*min_samples)) for every budget pair")
+    shape = ct.shape
+    ct_, ci_, lo_, hi_ = (np.ravel(np.broadcast_to(x, shape)) for x in (ct, ci, lo, hi))
+
+    def acc(u: np.ndarray, ctv: np.ndarray, civ: np.ndarray) -> np.ndarray:
+        N = np.exp(u)
+        return law.accuracy(N, ctv / (6.0 * N), civ / (2.0 * N))
+
+    t = np.linspace(0.0, 1.0, _GRID)
+    grid = lo_[:, None] + (hi_ - lo_)[:, None] * t[None, :]
+    vals = acc(grid, ct_[:, None], ci_[:, None])
+    best = np.argmax(vals, axis=1)
+    rows = np.arange(len(ct_))
+    a = grid[rows, np.maximum(best - 1, 0)]
+    b = grid[rows, np.minimum(best + 1, _GRID - 1)]
+    c = b - _INVPHI * (b - a)
+    d = a + _INVPHI * (b - a)
+    fc, fd = acc(c, ct_, ci_), acc(d, ct_, ci_)
+    for _ in range(_GOLDEN_ITERS):
+        left = fc >= fd  # the maximum lies in [a, d]: drop (d, b]; otherwise drop [a, c)
+        a, b = np.where(left, a, c), np.where(left, d, b)
+        c, d, fc, fd = (np.where(left, b - _INVPHI * (b - a), d), np.where(left, c, a + _INVPHI * (b - a)),
+                        np.where(left, np.nan, fd), np.where(left, fc, np.nan))
+        new_u = np.where(left, c, d)  # one new evaluation per pair
+        f_new = acc(new_u, ct_, ci_)
+        fc, fd = np.where(left, f_new, fc), np.where(left, fd, f_new)
+    u = 0.5 * (a + b)
+    N = np.exp(u).reshape(shape)
+    D = ct / (6.0 * N)
+    k = ci / (2.0 * N)
+    if not np.all(np.isfinite(N) & np.isfinite(D) & np.isfinite(k)):
+        raise ValueError("the accuracy optimum is not finite for some budget pair (allowed: finite budgets)")
+    return N, D, k

@@ -1,0 +1,48 @@
+"""Core of t2lib.t2 (Roberts et al. 2026): the Approach-1 optimum and the Approach-2 law (first checks)."""
+import numpy as np
+import pytest
+
+from t2lib.laws import HOFFMANN_2022
+from t2lib.t2 import T2AccuracyLaw, T2Law, t2_optimal
+
+TOY = T2Law(E=2, A=400, B=400, alpha=0.34, beta=0.28, G=3, gamma=0.4)
+
+
+def _grid_argmin(law, ct, ci, n=200001):
+    u = np.linspace(np.log(1e3), np.log(ct / 6), n)
+    N = np.exp(u)
+    return N[np.argmin(law.loss(N, ct / (6 * N), ci / (2 * N)))]
+
+
+@pytest.mark.parametrize("ct, ci", [(1e21, 1.4e11), (1e18, 2e9), (1e25, 1.4e11)])
+def test_root_matches_grid(ct, ci):
+    N, D, k = t2_optimal(TOY, ct, ci)
+    assert abs(np.log(N / _grid_argmin(TOY, ct, ci))) < 2e-4
+    assert abs(6 * N * D / ct - 1) < 1e-12 and abs(2 * N * k / ci - 1) < 1e-12
+
+
+def test_zero_G_is_chinchilla():
+    law = T2Law(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28, G=0.0, gamma=0.5)
+    N, D, _ = law.optimal(np.logspace(18, 25, 8), 1.4e11)
+    N0, D0 = HOFFMANN_2022.compute_optimal(np.logspace(18, 25, 8))
+    np.testing.assert_allclose(N, N0, rtol=1e-12)
+
+
+def test_min_samples_corner():
+    N, D, k = TOY.optimal(1e25, 2e9, min_samples=1)
+    assert np.isclose(k, 1.0) and np.isclose(N, 1e9)
+
+
+@pytest.mark.parametrize("kw", [dict(G=-1.0), dict(gamma=0.0), dict(A=np.nan), dict(E=-0.1)])
+def test_bad_params(kw):
+    with pytest.raises(ValueError, match=list(kw)[0]):
+        T2Law(**{**TOY.as_dict(), **kw})
+
+
+def test_accuracy_optimum_beats_neighbours():
+    law = T2AccuracyLaw(HOFFMANN_2022, theta0=2.5, theta1=5.0, theta2=0.9, theta3=1.0, theta4=-0.2)
+    N, D, k = law.optimal(1e21, 1.4e11)
+    best = law.accuracy(N, D, k)
+    for f in (0.98, 1.02):
+        assert law.accuracy(N * f, D / f, k / f) <= best
+    assert law.naive_accuracy(N, D, k) >= best
