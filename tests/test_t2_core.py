@@ -29,7 +29,10 @@ def test_zero_G_is_chinchilla():
 
 
 def test_min_samples_corner():
-    N, D, k = TOY.optimal(1e25, 2e9, min_samples=1)
+    weak = T2Law(**{**TOY.as_dict(), "G": 0.05})
+    N_free, _, k_free = weak.optimal(1e25, 2e9)
+    assert k_free < 1  # the unrestricted optimum draws less than one sample
+    N, D, k = weak.optimal(1e25, 2e9, min_samples=1)
     assert np.isclose(k, 1.0) and np.isclose(N, 1e9)
 
 
