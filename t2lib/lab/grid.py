@@ -58,7 +58,7 @@ def plan_grid(budgets, widths=(8, 12, 16, 24, 32, 48, 64), depth: int = 2, *, ra
     overtrained_ratio : float
         Overtrained runs have :math:`D/N \ge` this (>= ``ratio_range[1]``).
     overtrained_budgets : array_like, optional
-        Budgets with overtrained runs (each must be one of ``budgets``); default the largest budget.
+        Budgets with overtrained runs (each must be one of ``budgets``); default the largest budget; empty for none.
     min_steps : int
         Runs shorter than this many optimiser steps are left out (too few to train).
     min_isoflop_runs : int
@@ -96,8 +96,12 @@ def plan_grid(budgets, widths=(8, 12, 16, 24, 32, 48, 64), depth: int = 2, *, ra
         raise ValueError(f"overtrained_ratio must be >= ratio_range[1] = {hi}; got {ot!r}")
     if isinstance(min_steps, bool) or not isinstance(min_steps, (int, np.integer)) or min_steps < 1:
         raise ValueError(f"min_steps must be an integer >= 1; got {min_steps!r}")
-    ob = C[-1:] if overtrained_budgets is None else np.unique(v.positive("overtrained_budgets",
-                                                                         overtrained_budgets).ravel())
+    if overtrained_budgets is None:
+        ob = C[-1:]
+    elif np.size(overtrained_budgets) == 0:
+        ob = np.empty(0)
+    else:
+        ob = np.unique(v.positive("overtrained_budgets", overtrained_budgets).ravel())
     if not np.all(np.isin(ob, C)):
         raise ValueError(f"overtrained_budgets must be among budgets {C.tolist()}; got {ob.tolist()}")
     N = np.array([param_count(w, d, lang.vocab_size, lang.seq_len) for w, d in shapes], dtype=float)

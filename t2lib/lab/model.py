@@ -9,11 +9,16 @@ embeddings and the output layer (everything that is trained):
 
     N = \underbrace{(V + T)\,d}_{\text{embeddings}} + \text{depth}\,(12 d^2 + 9 d) + 2d + (d + 1)\,V .
 
-Training FLOPs are counted as :math:`C = 6ND` (forward :math:`2N`, backward :math:`4N` per token). This ignores
-the attention scores: per token and layer the forward pass adds :math:`2 \cdot 2\,T_{\text{ctx}}\,d` for
-:math:`QK^\top` and :math:`AV`, i.e. a fraction :math:`2\,\text{depth}\,T\,d / N` of :math:`2N` with the causal mean
-context :math:`T_{\text{ctx}} = T/2` (:func:`attention_flop_fraction`; a few per cent here), and it counts the
-embedding lookups, which cost no multiply-adds, as if they did.
+Training FLOPs are counted as :math:`C = 6ND` (forward :math:`2N`, backward :math:`4N` per token). This leaves out
+the attention scores: per token and block the forward pass also spends :math:`2\,T_{\text{ctx}}\,d` FLOPs on
+:math:`QK^\top` and as many on :math:`AV`, with the causal mean context :math:`T_{\text{ctx}} = T/2`, i.e. a fraction
+
+.. math::
+
+    \frac{\text{depth}\cdot 4\,(T/2)\,d}{2N} = \frac{\text{depth}\;T\,d}{N}
+
+on top of :math:`2N` (:func:`attention_flop_fraction`; a few per cent here). It also counts the embedding lookups,
+which cost no multiply-adds, as if they were matrix products.
 """
 from __future__ import annotations
 
@@ -52,9 +57,9 @@ def param_count(width: int, depth: int, vocab: int, seq_len: int) -> int:
 
 
 def attention_flop_fraction(width: int, depth: int, vocab: int, seq_len: int) -> float:
-    r"""Attention-score FLOPs as a fraction of :math:`2N` per token: :math:`2\,\text{depth}\,(T/2)\,d\cdot 2/(2N)`."""
+    r"""Attention-score FLOPs left out of :math:`6ND`, as a fraction of it: :math:`\text{depth}\;T\,d / N`."""
     N = param_count(width, depth, vocab, seq_len)
-    return float(2 * depth * seq_len * width / (2 * N))
+    return float(depth * seq_len * width / N)
 
 
 def init_params(seed: int, width: int, depth: int, vocab: int, seq_len: int) -> dict:

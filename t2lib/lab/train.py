@@ -38,7 +38,7 @@ from .model import check_shape, forward, init_params, param_count
 
 __all__ = ["TrainResult", "RECIPE", "train", "answer_logprob", "sample_answers", "steps_for_tokens"]
 
-RECIPE = dict(batch_size=64, lr=3e-3, warmup=0.05, final_lr=0.1, n_val=2048, chunk=16)
+RECIPE = dict(batch_size=64, lr=1e-2, warmup=0.05, final_lr=0.1, n_val=2048, chunk=16)
 """Default training recipe: sequences per batch, peak learning rate, warm-up fraction, final / peak learning rate,
 held-out sequences for the validation loss, steps per compiled chunk."""
 
