@@ -1,0 +1,154 @@
+"""Tests of t2lib.t2.fit: parameter recovery, bootstrap coverage, bounds, baselines, input validation."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from t2lib.t2 import T2Law
+from t2lib.t2.fit import (PARAM_NAMES, fit_chinchilla_sse, fit_t2, least_squares_batched,
+                          nearest_checkpoint_baseline, prediction_errors)
+
+TRUE = T2Law(E=0.3, A=400.0, B=2000.0, alpha=0.35, beta=0.3, G=3.0, gamma=0.4)
+
+
+def _grid_table(law: T2Law, noise: float = 0.0, seed: int = 0) -> pd.DataFrame:
+    N, D, k = np.meshgrid(np.logspace(7, 10, 7), np.logspace(9, 11.5, 6), 2.0 ** np.arange(8), indexing="ij")
+    N, D, k = N.ravel(), D.ravel(), k.ravel()
+    y = law.loss(N, D, k) + noise * np.random.default_rng(seed).standard_normal(N.size)
+    return pd.DataFrame({"model": "sim", "N": N, "D": D, "k": k, "target": y})
+
+
+def test_recovers_a_known_law_from_exact_data():
+    fit = fit_t2(_grid_table(TRUE), n_starts=64)
+    for name, want in TRUE.as_dict().items():
+        assert getattr(fit.law, name) == pytest.approx(want, rel=1e-5), name
+    assert fit.objective < 1e-12 and fit.at_bounds == () and not fit.degenerate and fit.converged
+
+
+def test_recovers_a_known_law_from_noisy_data_and_the_90pc_band_covers_the_truth():
+    """Noise sd 0.02 nats on 336 points: exponents within 10%, N*, D*, k* within their 90% bootstrap bands."""
+    table = _grid_table(TRUE, noise=0.02, seed=1)
+    fit = fit_t2(table, n_starts=64)
+    for name in ("alpha", "beta", "gamma", "G"):
+        assert getattr(fit.law, name) == pytest.approx(getattr(TRUE, name), rel=0.1), name
+    boot = fit.bootstrap(n_resamples=200, seed=2)
+    assert boot.converged.mean() > 0.95
+    ivl = boot.interval(0.9)
+    for name in ("alpha", "beta", "gamma", "G"):
+        lo, hi = ivl[name]
+        assert lo <= getattr(TRUE, name) <= hi, name
+    C_train, C_inf = np.array([1e19, 1e20]), 2e9
+    bands = boot.bands(C_train, C_inf, level=0.9)
+    truth = TRUE.optimal(C_train, C_inf)
+    for name, t in zip("NDk", truth):
+        lo, hi = bands[name]
+        assert np.all((lo <= t) & (t <= hi)), name
+    # same seed, same numbers
+    assert np.array_equal(fit.bootstrap(n_resamples=200, seed=2).theta, boot.theta)
+
+
+def test_parameter_at_its_bound_is_reported():
+    law = T2Law(E=0.0, A=400.0, B=2000.0, alpha=0.35, beta=0.3, G=3.0, gamma=0.4)
+    table = _grid_table(law, noise=0.02, seed=3)
+    fit = fit_t2(table.assign(target=table.target - 0.1), n_starts=64)  # the best E would be negative
+    assert "E" in fit.at_bounds and fit.law.E == 0.0 and not fit.degenerate
+    tight = fit_t2(_grid_table(TRUE), n_starts=32, bounds={"beta": (0.01, 0.25)})
+    assert "beta" in tight.at_bounds and tight.degenerate and tight.law.beta == pytest.approx(0.25)
+
+
+def test_the_fit_is_deterministic_and_the_starts_agree():
+    table = _grid_table(TRUE, noise=0.02, seed=4)
+    a, b = fit_t2(table, n_starts=48, seed=5), fit_t2(table, n_starts=48, seed=5)
+    assert np.array_equal(a.theta, b.theta) and a.objective == b.objective
+    assert a.n_near_best >= 10
+
+
+def test_batched_solver_rows_are_independent():
+    """Solving two starts together gives the same result as solving each alone (no coupling between rows)."""
+    t = _grid_table(TRUE, noise=0.02, seed=6)
+    from t2lib.t2.fit import _a1_resid_jac, _bounds
+
+    lN, lD, lk = (np.log(t[c].to_numpy()) for c in ("N", "D", "k"))
+    fun = _a1_resid_jac(lN, lD, lk, t.target.to_numpy())
+    lo, hi = _bounds(None, t.target.min())
+    x0 = np.array([[0.1, 5.0, 7.0, 0.3, 0.3, 1.0, 0.3], [0.2, 8.0, 4.0, 0.5, 0.2, 5.0, 0.6]])
+    both = least_squares_batched(fun, x0, lo, hi)
+    for i in range(2):
+        one = least_squares_batched(lambda x, rows, jac=True: fun(x, rows, jac), x0[i:i + 1], lo, hi)
+        assert np.allclose(one.x[0], both.x[i], rtol=1e-10, atol=1e-12)
+
+
+def test_stage1_chinchilla_fit_recovers_the_k1_law():
+    t = _grid_table(TRUE)
+    fit = fit_chinchilla_sse(t, n_starts=32)
+    want = TRUE.chinchilla
+    got = fit.law.chinchilla
+    for name in ("E", "A", "B", "alpha", "beta"):
+        assert getattr(got, name) == pytest.approx(getattr(want, name), rel=1e-5), name
+
+
+def test_problem_bootstrap_on_toy_samples():
+    """With samples, the bootstrap resamples problems and refits; every resample converges."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for N in np.logspace(7, 10, 4):
+        for D in np.logspace(9, 11, 3):
+            p = rng.beta(0.3, 0.3 * (1 / TRUE.chinchilla.loss(N, D) * 30), size=64)
+            rows.append(pd.DataFrame({"model": f"m{N:.0e}", "N": N, "D": D, "problem": np.arange(64), "n": 256,
+                                      "c": rng.binomial(256, p)}))
+    s = pd.concat(rows, ignore_index=True)
+    from t2lib.t2.targets import passk_targets
+
+    t = passk_targets(s, [1, 2, 4, 8, 16, 32, 64, 128])
+    fit = fit_t2(t, n_starts=32)
+    boot = fit.bootstrap(s, n_resamples=50, seed=0)
+    assert boot.theta.shape == (50, 7) and boot.converged.mean() > 0.9
+    assert np.all(np.isfinite(boot.objective))
+
+
+def test_nearest_checkpoint_baseline():
+    train = pd.DataFrame({"N": [1e8, 1e8, 1e9, 1e9], "D": [1e10, 1e11, 1e10, 1e11], "k": [1, 1, 1, 1],
+                          "target": [5.0, 4.0, 3.0, 2.0]})
+    test = pd.DataFrame({"N": [1e10, 1e9, 1e8], "D": [1e11, 3e11, 1.1e10], "k": [1, 1, 1]})
+    assert nearest_checkpoint_baseline(train, test).tolist() == [2.0, 2.0, 5.0]
+    with pytest.raises(ValueError, match="every k"):
+        nearest_checkpoint_baseline(train, test.assign(k=2))
+
+
+def test_prediction_errors():
+    e = prediction_errors([1.1, 1.8], [1.0, 2.0])
+    assert e["relative"] == pytest.approx(0.1) and e["absolute"] == pytest.approx(0.15)
+    assert e["bias"] == pytest.approx(-0.05)
+    with pytest.raises(ValueError, match="obs"):
+        prediction_errors([1.0], [0.0])
+
+
+@pytest.mark.parametrize("bad, match", [
+    (pd.DataFrame(columns=["N", "D", "k", "target"]), "must not be empty"),
+    (_grid_table(TRUE).drop(columns="k"), "missing \\['k'\\]"),
+    (_grid_table(TRUE).assign(target=np.nan), "target"),
+    (_grid_table(TRUE).assign(N=-1.0), "N"),
+    (_grid_table(TRUE).iloc[:5], "at least 8"),
+    ("table", "DataFrame"),
+])
+def test_bad_tables_are_rejected(bad, match):
+    with pytest.raises(ValueError, match=match):
+        fit_t2(bad)
+
+
+def test_bad_options_are_rejected():
+    t = _grid_table(TRUE)
+    with pytest.raises(ValueError, match="weights"):
+        fit_t2(t, weights=-np.ones(len(t)))
+    with pytest.raises(ValueError, match="weights"):
+        fit_t2(t, weights=np.ones(3))
+    with pytest.raises(ValueError, match="bounds"):
+        fit_t2(t, bounds={"delta": (0, 1)})
+    with pytest.raises(ValueError, match="bounds"):
+        fit_t2(t, bounds={"alpha": (0.0, 1.0)})
+    with pytest.raises(ValueError, match="fix"):
+        fit_t2(t, fix={"Q": 1.0})
+    with pytest.raises(ValueError, match="n_starts"):
+        fit_t2(t, n_starts=0)
+    assert PARAM_NAMES[0] == "E"
