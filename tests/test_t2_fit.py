@@ -152,3 +152,64 @@ def test_bad_options_are_rejected():
     with pytest.raises(ValueError, match="n_starts"):
         fit_t2(t, n_starts=0)
     assert PARAM_NAMES[0] == "E"
+
+
+# --------------------------------------------------------------------------- Approach 2
+from t2lib.laws import ChinchillaLaw  # noqa: E402
+from t2lib.t2 import T2AccuracyLaw  # noqa: E402
+from t2lib.t2.fit import fit_t2_accuracy  # noqa: E402
+from t2lib.t2.targets import passk_targets  # noqa: E402
+
+LOSS = ChinchillaLaw(E=1.2, A=300.0, B=900.0, alpha=0.34, beta=0.3)
+ACC = T2AccuracyLaw(loss_law=LOSS, theta0=2.4, theta1=3.0, theta2=0.8, theta3=1.0, theta4=0.4)
+
+
+def _simulate_counts(law: T2AccuracyLaw, n: int = 200, problems: int = 128, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for N in np.logspace(7, 10, 5):
+        for D in np.logspace(9, 11.5, 4):
+            a, b = law.beta_params(N, D)
+            p = rng.beta(a, b, size=problems)
+            rows.append(pd.DataFrame({"model": f"N{N:.3g}", "N": N, "D": D, "problem": np.arange(problems),
+                                      "n": n, "c": rng.binomial(n, p)}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_approach2_likelihood_recovers_known_thetas_from_simulated_counts():
+    """20 checkpoints x 128 problems x 200 samples from a known law; stage 1 given: the likelihood fit recovers
+    theta0, theta1, theta3, theta4 within 4 standard errors (and 15%), and the 90% normal interval covers theta2."""
+    s = _simulate_counts(ACC)
+    t = passk_targets(s, [1, 2, 4, 8, 16, 32, 64, 128])
+    fit = fit_t2_accuracy(t, s, stage1=LOSS)
+    assert fit.converged and fit.at_bounds == ()
+    for name, want in zip(("theta0", "theta1", "theta2", "theta3", "theta4"), ACC.thetas):
+        got = getattr(fit.law, name)
+        assert abs(got - want) <= 4 * fit.se[name], name
+        assert abs(got - want) <= 0.15 * abs(want) + 0.05, name
+    assert abs(fit.law.theta2 - ACC.theta2) <= 1.645 * fit.se["theta2"] * 1.5
+
+
+def test_approach2_sse_fit_and_prediction_shapes():
+    s = _simulate_counts(ACC, seed=1)
+    t = passk_targets(s, [1, 2, 4, 8, 16, 32, 64, 128])
+    fit = fit_t2_accuracy(t, s, stage1=LOSS, method="sse")
+    p = fit.predict_pass_at_k(t)
+    assert p.shape == (len(t),) and np.all((p > 0) & (p < 1))
+    assert np.mean(np.abs(p - t.pass_at_k)) < 0.02
+    assert np.allclose(fit.predict(t), -np.log(p))
+
+
+def test_approach2_bad_input():
+    s = _simulate_counts(ACC, problems=16)
+    t = passk_targets(s, [1, 2])
+    with pytest.raises(ValueError, match="method"):
+        fit_t2_accuracy(t, s, method="mle")
+    with pytest.raises(ValueError, match="pass_at_k"):
+        fit_t2_accuracy(t.drop(columns="pass_at_k"), s)
+    with pytest.raises(ValueError, match="stage1"):
+        fit_t2_accuracy(t, s, stage1="law")
+    with pytest.raises(ValueError, match="samples"):
+        fit_t2_accuracy(t, s[s.N < 1e9], stage1=LOSS)
+    with pytest.raises(ValueError, match="c"):
+        fit_t2_accuracy(t, s.assign(c=-1), stage1=LOSS)

@@ -53,6 +53,9 @@ __all__ = [
     "T2Bootstrap",
     "fit_t2",
     "fit_chinchilla_sse",
+    "THETA_NAMES",
+    "T2AccuracyFit",
+    "fit_t2_accuracy",
     "nearest_checkpoint_baseline",
     "prediction_errors",
 ]
@@ -69,7 +72,7 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "G": (0.0, 100.0),
     "gamma": (0.01, 2.5),
 }
-"""Box of the Approach-1 fit. ``E <= min(target)`` is added by :func:`fit_t2` (the loss never falls below ``E``)."""
+"""Box of the Approach-1 fit, in the coordinates :data:`PARAM_NAMES`."""
 
 _BLAS = 1  # BLAS threads inside the fits: tiny matrices, many calls (multi-threading only adds overhead)
 
@@ -257,10 +260,9 @@ def _bounds(bounds, y_min: float) -> tuple[np.ndarray, np.ndarray]:
         b.update(bounds)
     lo = np.array([float(b[k][0]) for k in PARAM_NAMES])
     hi = np.array([float(b[k][1]) for k in PARAM_NAMES])
-    hi[0] = min(hi[0], y_min)
     if np.any(~(lo <= hi)) or np.any(np.isnan(lo)) or lo[0] < 0 or lo[5] < 0 or np.any(lo[[3, 4, 6]] <= 0):
         raise ValueError("bounds must satisfy lo <= hi, E, G >= 0 and alpha, beta, gamma > 0 "
-                         f"(E's upper bound is min(target) = {y_min!r}); got lo={lo}, hi={hi}")
+                         f"; got lo={lo}, hi={hi}")
     return lo, hi
 
 
@@ -552,3 +554,305 @@ def prediction_errors(pred, obs) -> dict[str, float]:
     e = p - o
     return {"relative": float(np.mean(np.abs(e) / np.abs(o))), "absolute": float(np.mean(np.abs(e))),
             "rmse": float(np.sqrt(np.mean(e * e))), "bias": float(np.mean(e))}
+
+
+# --------------------------------------------------------------------------- Approach 2
+THETA_NAMES = ("theta0", "log_theta1", "logit_theta2", "theta3", "theta4")
+"""Unconstrained coordinates of stage 2: :math:`u = (\\theta_0, \\ln\\theta_1, \\mathrm{logit}\\,\\theta_2, \\theta_3,
+\\theta_4)`, so that :math:`\\theta_1 > 0` and :math:`0 < \\theta_2 < 1` hold everywhere."""
+_U_LO = np.array([-50.0, -8.0, -30.0, -30.0, -10.0])
+_U_HI = np.array([50.0, 5.0, 30.0, 30.0, 10.0])
+
+
+def _sig(x):
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def _q_of_u(U: np.ndarray, L: np.ndarray):
+    r"""Per start and checkpoint: :math:`\ln\mu, \ln\nu`, their gradients in :math:`u` and the Hessian of
+    :math:`\ln\mu` (that of :math:`\ln\nu` vanishes). Shapes (S, J), (S, J, 5), (S, J, 5, 5)."""
+    t0, s1, s2, t3, t4 = (U[:, i:i + 1] for i in range(5))
+    e1 = np.exp(s1)
+    z = -e1 * (L[None, :] - t0)
+    lm = -np.logaddexp(0.0, -s2) - np.logaddexp(0.0, -z)  # log sigma(s2) + log sigma(z)
+    lnu = t3 + t4 * L[None, :]
+    sz = _sig(-z)  # d log sigma(z) / dz
+    h = _sig(z) * sz  # -d^2 log sigma(z) / dz^2
+    S, J = z.shape
+    gm = np.zeros((S, J, 5))
+    gm[..., 0] = sz * e1
+    gm[..., 1] = sz * z
+    gm[..., 2] = _sig(-s2)
+    gn = np.zeros((S, J, 5))
+    gn[..., 3] = 1.0
+    gn[..., 4] = L[None, :]
+    Hm = np.zeros((S, J, 5, 5))
+    Hm[..., 0, 0] = -h * e1 * e1
+    Hm[..., 0, 1] = Hm[..., 1, 0] = -h * e1 * z + sz * e1
+    Hm[..., 1, 1] = -h * z * z + sz * z
+    Hm[..., 2, 2] = -(_sig(s2) * _sig(-s2))
+    return lm, lnu, gm, gn, Hm
+
+
+class _BetaBinomialProblem:
+    r"""Minus the beta-binomial log-likelihood of stage 2 (per problem), its gradient and Hessian in :math:`u`,
+    for many starts at once. ``W`` (S, P) are per-start problem weights (bootstrap counts) or ``None``."""
+
+    def __init__(self, cube_n: np.ndarray, cube_c: np.ndarray, present: np.ndarray, L: np.ndarray,
+                 W: np.ndarray | None = None):
+        self.n, self.c, self.present, self.L, self.W = cube_n, cube_c, present, L, W
+        self.norm = float(present.sum())
+
+    def _w(self, rows):
+        pres = self.present[None, :, :].astype(float)
+        return pres if self.W is None else pres * self.W[rows][:, None, :]
+
+    def _ab(self, U):
+        lm, lnu, gm, gn, Hm = _q_of_u(U, self.L)
+        a = np.exp(lm + lnu)
+        b = np.exp(lnu) * (-np.expm1(lm))
+        return a, b, lm, lnu, gm, gn, Hm
+
+    def f(self, U, rows):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            a, b = self._ab(U)[:2]
+            A, B = a[..., None], b[..., None]
+            n, c = self.n[None], self.c[None]
+            ll = special.betaln(c + A, n - c + B) - special.betaln(A, B)
+            val = -np.sum(self._w(rows) * ll, axis=(1, 2)) / self.norm
+        return np.where(np.isfinite(val), val, np.inf)
+
+    def fgh(self, U, rows):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            a, b, lm, lnu, gm, gn, Hm = self._ab(U)
+            A, B = a[..., None], b[..., None]
+            n, c = self.n[None], self.c[None]
+            w = self._w(rows)
+            ll = special.betaln(c + A, n - c + B) - special.betaln(A, B)
+            f = -np.sum(w * ll, axis=(1, 2)) / self.norm
+            pab, tab = special.digamma(A + B), special.polygamma(1, A + B)
+            pn, tn = special.digamma(n + A + B), special.polygamma(1, n + A + B)
+            ga = np.sum(w * (special.digamma(c + A) - pn - special.digamma(A) + pab), axis=-1)
+            gb = np.sum(w * (special.digamma(n - c + B) - pn - special.digamma(B) + pab), axis=-1)
+            haa = np.sum(w * (special.polygamma(1, c + A) - tn - special.polygamma(1, A) + tab), axis=-1)
+            hbb = np.sum(w * (special.polygamma(1, n - c + B) - tn - special.polygamma(1, B) + tab), axis=-1)
+            hab = np.sum(w * (tab - tn), axis=-1)
+            # chain to q = (log mu, log nu): a = e^{lm + lnu}, b = e^{lnu} - a
+            g_lm = a * (ga - gb)
+            g_ln = a * ga + b * gb
+            # T = [[a, a], [-a, b]]: H_q = T' H_ab T + ga d2a + gb d2b
+            h_mm = a * a * (haa - 2 * hab + hbb) + a * (ga - gb)
+            h_mn = a * (a * haa + b * hab - a * hab - b * hbb) + a * (ga - gb)
+            h_nn = a * a * haa + 2 * a * b * hab + b * b * hbb + a * ga + b * gb
+            g = g_lm[..., None] * gm + g_ln[..., None] * gn
+            H = (h_mm[..., None, None] * gm[..., :, None] * gm[..., None, :]
+                 + h_mn[..., None, None] * (gm[..., :, None] * gn[..., None, :] + gn[..., :, None] * gm[..., None, :])
+                 + h_nn[..., None, None] * gn[..., :, None] * gn[..., None, :]
+                 + g_lm[..., None, None] * Hm)
+            g = -g.sum(axis=1) / self.norm
+            H = -H.sum(axis=1) / self.norm
+        f = np.where(np.isfinite(f), f, np.inf)
+        return f, g, H
+
+
+def _accuracy_law(stage1: ChinchillaLaw, u) -> T2AccuracyLaw:
+    t0, s1, s2, t3, t4 = (float(x) for x in u)
+    return T2AccuracyLaw(loss_law=stage1, theta0=t0, theta1=float(np.exp(s1)), theta2=float(_sig(s2)),
+                         theta3=t3, theta4=t4)
+
+
+def _a2_sse_resid_jac(L_rows: np.ndarray, k_rows: np.ndarray, y: np.ndarray):
+    """``resid_jac`` of the stage-2 SSE on pass@k: rows are (checkpoint, k) pairs with stage-1 loss ``L_rows``."""
+
+    def fun(U, rows, jac: bool = True):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            lm, lnu, gm, gn, _ = _q_of_u(U, L_rows)
+            a = np.exp(lm + lnu)
+            b = np.exp(lnu) * (-np.expm1(lm))
+            tiny = np.finfo(float).tiny
+            a, b = np.maximum(a, tiny), np.maximum(b, tiny)
+            kk = k_rows[None, :]
+            R = np.exp(special.betaln(a, b + kk) - special.betaln(a, b))
+            r = (1.0 - R) - y[None, :]
+            if not jac:
+                return r
+            pab, pk = special.digamma(a + b), special.digamma(a + b + kk)
+            dRa = R * (pab - pk)
+            dRb = R * (special.digamma(b + kk) - pk - special.digamma(b) + pab)
+            d_lm = -(dRa * a - dRb * a)
+            d_ln = -(dRa * a + dRb * b)
+            J = d_lm[..., None] * gm + d_ln[..., None] * gn
+        return r, J
+
+    return fun
+
+
+@dataclass(frozen=True)
+class T2AccuracyFit:
+    r"""Result of :func:`fit_t2_accuracy`.
+
+    Attributes
+    ----------
+    law : T2AccuracyLaw
+        Stage 1 and stage 2 together.
+    stage1 : T2Fit or ChinchillaLaw
+        The Chinchilla fit of the :math:`k = 1` target (``stage1.law.chinchilla``), or the law that was given.
+    u : ndarray, shape (5,)
+        Stage-2 coordinates :data:`THETA_NAMES`.
+    objective : float
+        Stage-2 objective: minus the mean log-likelihood per problem (``method="likelihood"``) or the SSE of
+        pass@k (``method="sse"``).
+    method : str
+    se : dict or None
+        Asymptotic standard errors of :math:`\theta_0, \dots, \theta_4` from the observed information (likelihood
+        only; delta method for :math:`\theta_1, \theta_2`), ``inf`` where the information is singular.
+    condition : float
+        Condition number of the Hessian of the stage-2 objective in :math:`u` (large: some :math:`\theta` not
+        identified).
+    converged : bool
+    at_bounds : tuple of str
+        Stage-2 coordinates at the edge of their box.
+    se_u : dict or None
+        Standard errors in the unconstrained coordinates :data:`THETA_NAMES` (likelihood only).
+    eigvecs, eigvals : ndarray
+        Eigen-decomposition of that Hessian: the eigenvector of the smallest eigenvalue is the least
+        identified combination of the coordinates.
+    """
+
+    law: T2AccuracyLaw
+    stage1: "T2Fit | ChinchillaLaw"
+    u: np.ndarray
+    objective: float
+    method: str
+    se: dict | None
+    condition: float
+    converged: bool
+    at_bounds: tuple[str, ...]
+    se_u: dict | None = field(repr=False)
+    eigvecs: np.ndarray = field(repr=False)
+    eigvals: np.ndarray = field(repr=False)
+
+    def predict_pass_at_k(self, table: pd.DataFrame) -> np.ndarray:
+        """Predicted pass@k at the ``N``, ``D``, ``k`` of ``table``."""
+        t = check_table(table, columns=("N", "D", "k"))
+        return self.law.accuracy(t["N"].to_numpy(float), t["D"].to_numpy(float), t["k"].to_numpy(float))
+
+    def predict(self, table: pd.DataFrame) -> np.ndarray:
+        r"""Predicted Approach-1 target :math:`-\log \widehat{\mathrm{Acc}}` (comparable with :meth:`T2Fit.predict`)."""
+        return -np.log(np.maximum(self.predict_pass_at_k(table), np.finfo(float).tiny))
+
+
+def _cube_counts(samples: pd.DataFrame, ck: pd.DataFrame):
+    s = check_samples(samples)
+    m = s.merge(ck.reset_index().rename(columns={"index": "_ck"})[["N", "D", "_ck"]], on=["N", "D"], how="inner")
+    if m["_ck"].nunique() != len(ck):
+        raise ValueError("samples must contain every checkpoint (N, D) of the table")
+    problems, pi = np.unique(m["problem"].to_numpy(), return_inverse=True)
+    J, P = len(ck), problems.size
+    n = np.ones((J, P))
+    c = np.zeros((J, P))
+    present = np.zeros((J, P), dtype=bool)
+    ci = m["_ck"].to_numpy(int)
+    n[ci, pi] = m["n"].to_numpy(float)
+    c[ci, pi] = m["c"].to_numpy(float)
+    present[ci, pi] = True
+    return n, c, present
+
+
+def _stage2_starts(L: np.ndarray) -> np.ndarray:
+    """A grid of stage-2 starts over the range of the stage-1 loss (the paper seeds its grid from a sigmoid)."""
+    t0 = np.quantile(L, [0.0, 0.5, 1.0]) - np.array([4.0, 0.0, 0.0])
+    grid = np.meshgrid(t0, np.log([0.5, 1.0, 2.0]), [-3.0, 0.0, 3.0], [0.0, 3.0, 6.0], [-0.5, 0.0, 0.5],
+                       indexing="ij")
+    return np.stack([g.ravel() for g in grid], axis=1)
+
+
+def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str = "likelihood",
+                    n_refine: int = 8, stage1: T2Fit | None = None, seed: int = 0,
+                    maxiter: int = 200) -> T2AccuracyFit:
+    r"""Fit the Approach-2 law in two stages.
+
+    Stage 1: :func:`fit_chinchilla_sse` on the :math:`k = 1` rows of ``table`` (the target
+    :math:`-\log\mathrm{pass@}1`), giving :math:`\hat L_j` for every checkpoint. Stage 2: the five :math:`\theta`
+
+    - ``method="likelihood"``: maximise the beta-binomial log-likelihood of the per-problem counts of ``samples``
+      (module docstring) by a batched Newton method (:func:`t2lib.fit.minimize_batched`, analytic gradient and
+      Hessian), from the best ``n_refine`` points of a 243-point grid;
+    - ``method="sse"``: minimise :math:`\sum_{j,k}(\widehat{\mathrm{Acc}}_{jk} - \mathrm{pass@}k_{jk})^2` over the
+      rows of ``table`` (its ``pass_at_k`` column) by :func:`least_squares_batched` from the same grid (the paper).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A :func:`~t2lib.t2.targets.passk_targets` table (selected checkpoints), with ``pass_at_k``.
+    samples : pandas.DataFrame
+        The tidy counts of the same checkpoints (used by ``method="likelihood"``).
+    method : {"likelihood", "sse"}
+    n_refine : int
+        Grid points refined by Newton's method.
+    stage1 : T2Fit or ChinchillaLaw, optional
+        A stage-1 fit (or a known loss law) to reuse.
+    seed : int
+        Seed of the stage-1 starts.
+    maxiter : int
+        Iteration cap of stage 2.
+    """
+    if method not in ("likelihood", "sse"):
+        raise ValueError(f"method must be 'likelihood' or 'sse'; got {method!r}")
+    t = check_table(table, columns=("N", "D", "k", "target", "pass_at_k"))
+    v.finite("table['pass_at_k']", t["pass_at_k"].to_numpy(float))
+    if stage1 is None:
+        stage1 = fit_chinchilla_sse(t, seed=seed, bounds={"E": (1e-6, 20.0)})
+    if isinstance(stage1, T2Fit):
+        loss_law = stage1.law.chinchilla
+    elif isinstance(stage1, ChinchillaLaw):
+        loss_law = stage1
+    else:
+        raise ValueError(f"stage1 must be a T2Fit or a ChinchillaLaw; got {type(stage1).__name__}")
+    ck = t[["N", "D"]].drop_duplicates().reset_index(drop=True)
+    L = loss_law.loss(ck["N"].to_numpy(float), ck["D"].to_numpy(float))
+    grid = _stage2_starts(L)
+    nref = int(v.positive_scalar("n_refine", n_refine))
+    with threadpool_limits(limits=_BLAS, user_api="blas"):
+        if method == "likelihood":
+            n, c, present = _cube_counts(samples, ck)
+            prob = _BetaBinomialProblem(n, c, present, L)
+            f0 = prob.f(grid, np.arange(len(grid)))
+            x0 = grid[np.argsort(f0, kind="stable")[:nref]]
+            res = minimize_batched(prob.fgh, prob.f, x0, maxiter=int(maxiter))
+            best = int(np.argmin(res.f))
+            u, obj, conv = res.x[best], float(res.f[best]), bool(res.converged[best])
+            _, g, H = prob.fgh(u[None, :], np.arange(1))
+            H = H[0] * prob.norm  # observed information of the summed log-likelihood, in u
+        else:
+            kk = t["k"].to_numpy(float)
+            idx = t[["N", "D"]].merge(ck.reset_index(), on=["N", "D"], how="left")["index"].to_numpy(int)
+            fun = _a2_sse_resid_jac(L[idx], kk, t["pass_at_k"].to_numpy(float))
+            f0 = np.sum(fun(grid, np.arange(len(grid)), jac=False) ** 2, axis=1)
+            f0 = np.where(np.isfinite(f0), f0, np.inf)
+            x0 = grid[np.argsort(f0, kind="stable")[:nref]]
+            res = least_squares_batched(fun, x0, _U_LO, _U_HI, maxiter=int(maxiter) * 2)
+            best = int(np.argmin(res.f))
+            u, obj, conv = res.x[best], float(res.f[best]), bool(res.converged[best])
+            r, J = fun(u[None, :], np.arange(1))
+            H = J[0].T @ J[0]
+    lam, V = np.linalg.eigh(H)
+    cond = float(np.abs(lam).max() / max(np.abs(lam).min(), 1e-300))
+    law = _accuracy_law(loss_law, u)
+    se = se_u = None
+    if method == "likelihood":
+        try:
+            cov = np.linalg.inv(H) if np.all(lam > 0) else None
+        except np.linalg.LinAlgError:
+            cov = None
+        if cov is None:
+            se = {k: float("inf") for k in ("theta0", "theta1", "theta2", "theta3", "theta4")}
+            se_u = {k: float("inf") for k in THETA_NAMES}
+        else:
+            se_u = dict(zip(THETA_NAMES, (float(x) for x in np.sqrt(np.maximum(np.diag(cov), 0.0)))))
+            jac = np.array([1.0, law.theta1, law.theta2 * (1 - law.theta2), 1.0, 1.0])  # d theta / d u
+            sd = np.sqrt(np.maximum(np.diag(cov), 0.0)) * jac
+            se = dict(zip(("theta0", "theta1", "theta2", "theta3", "theta4"), (float(x) for x in sd)))
+    at = tuple(THETA_NAMES[i] for i in range(5) if u[i] <= _U_LO[i] + 1e-6 or u[i] >= _U_HI[i] - 1e-6)
+    return T2AccuracyFit(law=law, stage1=stage1, u=u, objective=obj, method=method, se=se, condition=cond,
+                         converged=conv, at_bounds=at, se_u=se_u, eigvecs=V, eigvals=lam)
