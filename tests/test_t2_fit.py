@@ -213,3 +213,48 @@ def test_approach2_bad_input():
         fit_t2_accuracy(t, s[s.N < 1e9], stage1=LOSS)
     with pytest.raises(ValueError, match="c"):
         fit_t2_accuracy(t, s.assign(c=-1), stage1=LOSS)
+
+
+# --------------------------------------------------------------------------- the coupled law, hold-out tests
+from t2lib.t2.fit import coupled_law, fit_t2_coupled, log_beta_ratio  # noqa: E402
+
+
+@pytest.mark.parametrize("b", [3.0, 999.0, 1e3, 1e5, 1e6, 1e8])
+def test_log_beta_ratio_against_the_exact_product(b):
+    """For integer k, B(a, b+k)/B(a, b) = prod_j (b+j)/(a+b+j); relative error below 1e-8 up to b = 1e8."""
+    a, k = 0.8, 6
+    exact = np.sum(np.log1p(-a / (a + b + np.arange(k))))
+    assert log_beta_ratio(a, b, k) == pytest.approx(exact, rel=1e-8)
+from t2lib.t2.holdout import METHODS, holdout_split, run_holdout  # noqa: E402
+
+
+def test_coupled_law_recovers_its_parameters_from_exact_targets():
+    loss = ChinchillaLaw(E=2.0, A=3e4, B=2e6, alpha=0.5, beta=0.6)
+    law = coupled_law(loss, 0.8)
+    N, D, k = np.meshgrid(np.logspace(7, 10, 6), np.logspace(9, 11.5, 5), 2.0 ** np.arange(8), indexing="ij")
+    t = pd.DataFrame({"N": N.ravel(), "D": D.ravel(), "k": k.ravel()})
+    a, b = law.beta_params(t.N.to_numpy(), t.D.to_numpy())
+    t["target"] = -np.log(-np.expm1(log_beta_ratio(a, b, t.k.to_numpy())))  # law.accuracy loses ~1e-4 at large b
+    fit = fit_t2_coupled(t, n_starts=64)
+    assert fit.objective < 1e-10 and fit.at_bounds == () and not fit.degenerate
+    assert fit.shape == pytest.approx(0.8, rel=1e-4)
+    for name in ("E", "alpha", "beta"):
+        assert getattr(fit.law.loss_law, name) == pytest.approx(getattr(loss, name), rel=1e-4), name
+    # small k * pass@1: the target falls like log k (each sample is a fresh chance)
+    weak = -np.log(law.accuracy(1e7, 1e9, np.array([1.0, 2.0])))
+    assert weak[0] - weak[1] == pytest.approx(np.log(2.0), rel=0.02)
+
+
+def test_holdout_split_and_run():
+    s = _simulate_counts(ACC, seed=2)
+    t = passk_targets(s, [1, 2, 4, 8, 16])
+    t = t[t.pass_at_k < 1].reset_index(drop=True)  # relative errors need a non-zero target
+    tr, te = holdout_split(t, "N", 1.1e9)
+    assert tr.N.max() <= 1.1e9 < te.N.min() and len(tr) + len(te) == len(t)
+    with pytest.raises(ValueError, match="by"):
+        holdout_split(t, "k", 4)
+    with pytest.raises(ValueError, match="both sides"):
+        holdout_split(t, "D", 1e13)
+    h = run_holdout(t, s, "D", 1e11, n_starts=16)
+    assert list(h.errors.index) == list(METHODS)
+    assert np.all(np.isfinite(h.errors.to_numpy()))

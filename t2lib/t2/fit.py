@@ -56,6 +56,11 @@ __all__ = [
     "THETA_NAMES",
     "T2AccuracyFit",
     "fit_t2_accuracy",
+    "log_beta_ratio",
+    "COUPLED_NAMES",
+    "coupled_law",
+    "T2CoupledFit",
+    "fit_t2_coupled",
     "nearest_checkpoint_baseline",
     "prediction_errors",
 ]
@@ -155,15 +160,19 @@ def least_squares_batched(resid_jac: Callable, x0: np.ndarray, lo: np.ndarray, h
                 break
             w = wts(active)
             Jw = J if w is None else J * w[:, :, None]
-            g = np.einsum("snp,sn->sp", Jw, r)
-            H = np.einsum("snp,snq->spq", Jw, J)
+            with np.errstate(invalid="ignore", over="ignore"):
+                g = np.einsum("snp,sn->sp", Jw, r)
+                H = np.einsum("snp,snq->spq", Jw, J)
+            broken = ~(np.all(np.isfinite(g), axis=1) & np.all(np.isfinite(H), axis=(1, 2)))
+            g[broken] = 0.0
+            H[broken] = eye
             xa = x[active]
             at_lo = (xa <= lo + 1e-12 * np.maximum(1.0, np.abs(lo))) & (g > 0)
             at_hi = (xa >= hi - 1e-12 * np.maximum(1.0, np.abs(hi))) & (g < 0)
             free = free_mask[None, :] & ~at_lo & ~at_hi
             gf = np.where(free, g, 0.0)
             pg = np.abs(gf).max(axis=1)
-            done = pg <= gtol * (1.0 + fx[active])
+            done = (pg <= gtol * (1.0 + fx[active])) & ~broken
             dg = np.einsum("spp->sp", H)
             scale = np.maximum(dg, 1e-12 * np.maximum(dg.max(axis=1, keepdims=True), 1e-300))
             FF = free[:, :, None] & free[:, None, :]
@@ -179,7 +188,8 @@ def least_squares_batched(resid_jac: Callable, x0: np.ndarray, lo: np.ndarray, h
             ft = sse(rt, active)
             fa = fx[active]
             ok = (ft < fa) & ~done
-            small = ok & (fa - ft <= ftol * np.maximum(fa, 1e-300))
+            with np.errstate(invalid="ignore"):
+                small = ok & (fa - ft <= ftol * np.maximum(fa, 1e-300))
             rows = active[ok]
             x[rows], fx[rows] = xt[ok], ft[ok]
             r[ok], J[ok] = rt[ok], Jt[ok]
@@ -188,8 +198,8 @@ def least_squares_batched(resid_jac: Callable, x0: np.ndarray, lo: np.ndarray, h
             lam[bad] *= 4.0
             nit[active] += 1
             stuck = ~ok & ~done & (lam[active] > 1e12)
-            finished = done | small | stuck
-            conv[active[finished]] = True
+            conv[active[done | small | (stuck & ~broken)]] = True
+            finished = done | small | stuck | broken
             keep = ~finished
             active, r, J = active[keep], r[keep], J[keep]
     return LSQResult(x=x, f=fx, converged=conv, n_iter=nit)
@@ -655,6 +665,61 @@ class _BetaBinomialProblem:
         return f, g, H
 
 
+def _stirling_remainder(x: np.ndarray) -> np.ndarray:
+    r""":math:`\ln\Gamma(x) - [(x - \tfrac12)\ln x - x + \tfrac12\ln 2\pi]` for ``x >= 20`` (series, error < 1e-17)."""
+    r = 1.0 / (x * x)
+    return (1.0 / 12 - r * (1.0 / 360 - r * (1.0 / 1260 - r * (1.0 / 1680 - r / 1188)))) / x
+
+
+def log_beta_ratio(a, b, k) -> np.ndarray:
+    r""":math:`\ln[\mathrm B(a, b+k)/\mathrm B(a, b)]`, accurate also when :math:`b \gg a, k`.
+
+    ``scipy.special.betaln(a, b + k) - betaln(a, b)`` cancels catastrophically for large :math:`b` (relative
+    error ~1e-3 at :math:`b = 10^6`, where the result is ~:math:`-ak/b`). For :math:`b \ge 10^3` Stirling's
+    formula is written relative to :math:`\ln b`, where the :math:`\ln b` and linear terms cancel exactly:
+
+    .. math::
+
+        (b+k-\tfrac12)\,\mathrm{log1p}\tfrac{k}{b} - (a+b+k-\tfrac12)\,\mathrm{log1p}\tfrac{a+k}{b}
+        + (a+b-\tfrac12)\,\mathrm{log1p}\tfrac{a}{b} + s(b+k) - s(b) - s(a+b+k) + s(a+b),
+
+    with :math:`s` the Stirling remainder (relative error ~1e-10 or better). Arguments broadcast.
+    """
+    a, b, k = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(k, float))
+    out = np.empty(a.shape)
+    big = b >= 1e3
+    ab, bb, kb = a[big], b[big], k[big]
+    out[big] = ((bb + kb - 0.5) * np.log1p(kb / bb) - (ab + bb + kb - 0.5) * np.log1p((ab + kb) / bb)
+                + (ab + bb - 0.5) * np.log1p(ab / bb)
+                + (_stirling_remainder(bb + kb) - _stirling_remainder(bb))
+                - (_stirling_remainder(ab + bb + kb) - _stirling_remainder(ab + bb)))
+    sm = ~big
+    out[sm] = special.betaln(a[sm], b[sm] + k[sm]) - special.betaln(a[sm], b[sm])
+    return out
+
+
+def _dlog_beta_ratio(a, b, k) -> tuple[np.ndarray, np.ndarray]:
+    r"""Derivatives of :func:`log_beta_ratio` in :math:`a` and :math:`b`:
+    :math:`\psi(a+b) - \psi(a+b+k)` and :math:`\psi(b+k) - \psi(b) - \psi(a+b+k) + \psi(a+b)`.
+
+    The second cancels to :math:`\approx ak/b^2` for large :math:`b`; for :math:`b \ge 10^3` it is computed from
+    :math:`\psi(x) \sim \ln x - \tfrac1{2x} - \tfrac1{12x^2}`, with the logarithms combined exactly:
+    :math:`\mathrm{log1p}\big(ak/(b(a+b+k))\big) + \tfrac{ak(a+2b+k)}{2b(b+k)(a+b)(a+b+k)} - \tfrac1{12}[\dots]`.
+    """
+    a, b, k = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(k, float))
+    da = special.digamma(a + b) - special.digamma(a + b + k)
+    db = np.empty(a.shape)
+    big = b >= 1e3
+    ab, bb, kb = a[big], b[big], k[big]
+    x1, x2, x3 = bb + kb, ab + bb, ab + bb + kb
+    db[big] = (np.log1p(ab * kb / (bb * x3)) + 0.5 * ab * kb * (ab + 2 * bb + kb) / (bb * x1 * x2 * x3)
+               - (1.0 / x1**2 - 1.0 / bb**2 - 1.0 / x3**2 + 1.0 / x2**2) / 12.0)
+    sm = ~big
+    db[sm] = (special.digamma(b[sm] + k[sm]) - special.digamma(b[sm]) - special.digamma(a[sm] + b[sm] + k[sm])
+              + special.digamma(a[sm] + b[sm]))
+    return da, db
+
+
 def _accuracy_law(stage1: ChinchillaLaw, u) -> T2AccuracyLaw:
     t0, s1, s2, t3, t4 = (float(x) for x in u)
     return T2AccuracyLaw(loss_law=stage1, theta0=t0, theta1=float(np.exp(s1)), theta2=float(_sig(s2)),
@@ -672,13 +737,12 @@ def _a2_sse_resid_jac(L_rows: np.ndarray, k_rows: np.ndarray, y: np.ndarray):
             tiny = np.finfo(float).tiny
             a, b = np.maximum(a, tiny), np.maximum(b, tiny)
             kk = k_rows[None, :]
-            R = np.exp(special.betaln(a, b + kk) - special.betaln(a, b))
+            R = np.exp(log_beta_ratio(a, b, kk))
             r = (1.0 - R) - y[None, :]
             if not jac:
                 return r
-            pab, pk = special.digamma(a + b), special.digamma(a + b + kk)
-            dRa = R * (pab - pk)
-            dRb = R * (special.digamma(b + kk) - pk - special.digamma(b) + pab)
+            da, db = _dlog_beta_ratio(a, b, kk)
+            dRa, dRb = R * da, R * db
             d_lm = -(dRa * a - dRb * a)
             d_ln = -(dRa * a + dRb * b)
             J = d_lm[..., None] * gm + d_ln[..., None] * gn
@@ -856,3 +920,131 @@ def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str =
     at = tuple(THETA_NAMES[i] for i in range(5) if u[i] <= _U_LO[i] + 1e-6 or u[i] >= _U_HI[i] - 1e-6)
     return T2AccuracyFit(law=law, stage1=stage1, u=u, objective=obj, method=method, se=se, condition=cond,
                          converged=conv, at_bounds=at, se_u=se_u, eigvecs=V, eigvals=lam)
+
+
+# --------------------------------------------------------------------------- the coupled law (a remedy)
+COUPLED_NAMES = ("E", "log_A", "log_B", "alpha", "beta", "log_shape")
+"""Coordinates of :func:`fit_t2_coupled`: the loss law and :math:`\\ln s`, :math:`s = e^{\\theta_3}` the Beta shape."""
+_COUPLED_LO = np.array([0.0, -10.0, -10.0, 0.01, 0.01, np.log(1e-3)])
+_COUPLED_HI = np.array([20.0, 60.0, 60.0, 2.5, 2.5, np.log(50.0)])
+
+
+def coupled_law(loss_law: ChinchillaLaw, shape: float) -> T2AccuracyLaw:
+    r"""The coupled law as an Approach-2 law: :math:`\theta = (0, 1, 1, \ln s, 1)`.
+
+    Then :math:`\mu = \sigma(-\hat L) \approx e^{-\hat L}` (so :math:`-\ln\mathrm{pass@}1 \approx \hat L`) and
+    :math:`\nu = s\,e^{\hat L}`, i.e. :math:`p \sim \mathrm{Beta}(a, b)` with :math:`a = s\,\sigma(\hat L) \approx s` and
+    :math:`b \approx s\,e^{\hat L}`: a fixed tail shape :math:`s` (the power-law exponent of pass@k in :math:`k`,
+    Schaeffer et al. 2025) and a scale :math:`b/a \approx 1/\mathrm{pass@}1` set by the loss law.
+    """
+    return T2AccuracyLaw(loss_law=loss_law, theta0=0.0, theta1=1.0, theta2=1.0,
+                         theta3=float(np.log(v.positive_scalar("shape", shape))), theta4=1.0)
+
+
+def _coupled_resid_jac(lN, lD, k, y):
+    Y = np.atleast_2d(y)
+
+    def fun(x, rows, jac: bool = True):
+        E, a_, b_, al, be, ls = (x[:, i:i + 1] for i in range(6))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            tA = np.exp(a_ - al * lN)
+            tB = np.exp(b_ - be * lD)
+            Lh = E + tA + tB
+            lm = -np.logaddexp(0.0, Lh)  # log sigma(-L)
+            lnu = ls + Lh
+            tiny = np.finfo(float).tiny
+            a = np.maximum(np.exp(lm + lnu), tiny)
+            b = np.maximum(np.exp(lnu) * (-np.expm1(lm)), tiny)
+            kk = k[None, :]
+            logR = log_beta_ratio(a, b, kk)
+            pred = -np.log(-np.expm1(logR))
+            yy = Y if Y.shape[0] == 1 else Y[rows]
+            r = pred - yy
+            if not jac:
+                return r
+            R = np.exp(logR)
+            da, db = _dlog_beta_ratio(a, b, kk)
+            dRa, dRb = R * da, R * db
+            dy_dR = 1.0 / (-np.expm1(logR))
+            d_lm = dy_dR * (dRa * a - dRb * a)
+            d_ln = dy_dR * (dRa * a + dRb * b)
+            d_L = d_lm * (-_sig(Lh)) + d_ln
+            J = np.empty(r.shape + (6,))
+            J[..., 0] = d_L
+            J[..., 1] = d_L * tA
+            J[..., 2] = d_L * tB
+            J[..., 3] = -d_L * tA * lN
+            J[..., 4] = -d_L * tB * lD
+            J[..., 5] = d_ln
+        return r, J
+
+    return fun
+
+
+@dataclass(frozen=True)
+class T2CoupledFit:
+    """Result of :func:`fit_t2_coupled`: ``law`` (a :class:`T2AccuracyLaw`), ``x`` (:data:`COUPLED_NAMES`),
+    ``objective`` (SSE on the target), ``at_bounds``, ``converged``, ``n_near_best``."""
+
+    law: T2AccuracyLaw
+    x: np.ndarray
+    objective: float
+    at_bounds: tuple[str, ...]
+    converged: bool
+    n_near_best: int
+    table: pd.DataFrame = field(repr=False)
+
+    @property
+    def shape(self) -> float:
+        """The Beta shape :math:`s` (power-law exponent of pass@k in k)."""
+        return float(np.exp(self.x[5]))
+
+    @property
+    def degenerate(self) -> bool:
+        """True when an exponent (``alpha``, ``beta``, ``log_shape``) sits at a bound."""
+        return any(p in self.at_bounds for p in ("alpha", "beta", "log_shape"))
+
+    def predict(self, table: pd.DataFrame) -> np.ndarray:
+        r"""Predicted target :math:`-\log\widehat{\mathrm{pass@}k}` at the ``N``, ``D``, ``k`` of ``table``."""
+        t = check_table(table, columns=("N", "D", "k"))
+        acc = self.law.accuracy(t["N"].to_numpy(float), t["D"].to_numpy(float), t["k"].to_numpy(float))
+        return -np.log(np.maximum(acc, np.finfo(float).tiny))
+
+
+def fit_t2_coupled(table: pd.DataFrame, *, n_starts: int = 64, seed: int = 0, maxiter: int = 300) -> T2CoupledFit:
+    r"""Fit the **coupled** law to the Approach-1 target by least squares: pass@k of
+    :math:`p \sim \mathrm{Beta}(s\,\sigma(\hat L),\ s\,e^{\hat L}(1-\sigma(-\hat L)))`, :math:`\hat L = E + A/N^\alpha + B/D^\beta`.
+
+    The target is :math:`y = -\log\big(1 - \mathrm B(a, b+k)/\mathrm B(a, b)\big)`: for :math:`k\,\mathrm{pass@}1 \ll 1`
+    it is :math:`\hat L - \log k` (every sample is a fresh chance: the gain from :math:`k` grows with the loss), and for
+    large :math:`k` it decays like :math:`k^{-s}` (Schaeffer et al. 2025). Six parameters (:data:`COUPLED_NAMES`),
+    fitted with :func:`least_squares_batched` from ``n_starts`` seeded starts; the law is an Approach-2 law
+    (:func:`coupled_law`), so :func:`~t2lib.t2.accuracy.t2_accuracy_optimal` gives its optimum.
+    """
+    t = check_table(table)
+    if len(t) < 7:
+        raise ValueError(f"table must have at least 7 rows (6 parameters); got {len(t)}")
+    y = t["target"].to_numpy(float)
+    lN, lD = np.log(t["N"].to_numpy(float)), np.log(t["D"].to_numpy(float))
+    k = t["k"].to_numpy(float)
+    rng = np.random.default_rng(seed)
+    n = int(v.positive_scalar("n_starts", n_starts))
+    lo0 = np.array([0.0, 0.0, 0.0, 0.05, 0.05, np.log(0.05)])
+    hi0 = np.array([max(float(y.min()), 1e-3), 25.0, 25.0, 1.0, 1.0, np.log(2.0)])
+    x0 = lo0 + rng.random((n, 6)) * (hi0 - lo0)
+    fun = _coupled_resid_jac(lN, lD, k, y)
+    res = least_squares_batched(fun, x0, _COUPLED_LO, _COUPLED_HI, maxiter=int(maxiter))
+    f = np.where(np.isfinite(res.f), res.f, np.inf)
+    best = int(np.argmin(f))
+    if not np.isfinite(f[best]):
+        raise ValueError("the coupled fit did not reach a finite objective from any start")
+    x = res.x[best]
+    tol = 1e-6 * (_COUPLED_HI - _COUPLED_LO)
+    at = tuple(COUPLED_NAMES[i] for i in range(6) if x[i] - _COUPLED_LO[i] <= tol[i] or _COUPLED_HI[i] - x[i] <= tol[i])
+    E = max(float(x[0]), 1e-12)  # ChinchillaLaw needs E > 0; E = 0 and 1e-12 give the same predictions
+    loss = ChinchillaLaw(E=E, A=float(np.exp(x[1])), B=float(np.exp(x[2])), alpha=float(x[3]), beta=float(x[4]))
+    law = coupled_law(loss, float(np.exp(x[5])))
+    near = int(np.sum(f <= f[best] * (1 + 1e-6) + 1e-300))
+    out = T2CoupledFit(law=law, x=x, objective=float(f[best]), at_bounds=at, converged=bool(res.converged[best]),
+                       n_near_best=near, table=t)
+    return out
