@@ -31,7 +31,8 @@ from ..laws import ChinchillaLaw
 from ..t2 import T2Law
 
 __all__ = ["log1mexp", "neg_log_passk", "passk", "task_table", "LabFit", "fit_chinchilla_lab", "fit_t2_lab",
-           "relative_error", "nearest_run_prediction", "best_measured"]
+           "relative_error", "nearest_run_prediction", "best_measured", "ROBERTS_2026_RQ2_REL_ERROR",
+           "compare_at_budget"]
 
 _EXP_GRID = np.linspace(0.05, 1.5, 30)
 
@@ -272,3 +273,48 @@ def best_measured(N, logp, c_inf) -> pd.DataFrame:
     rows = np.arange(ci.size)
     return pd.DataFrame(dict(c_inf=ci, N_k1=N[j1], acc_k1=a1[rows, j1], N_t2=N[jk], k_t2=k[rows, jk],
                              acc_t2=ak[rows, jk]))
+
+
+ROBERTS_2026_RQ2_REL_ERROR = {"approach1": 0.028, "approach2": 0.084}
+"""Roberts et al. (2026), Fig. 4 (RQ2): mean relative absolute error of the predictions for the overtrained
+checkpoints, fitted on the 85 Chinchilla-style checkpoints at :math:`C_{\\mathrm{inf}} = 2\\times10^9`: 2.8% for
+Approach 1 (task NLL, an axis of 10–20 nats) and 8.4% for Approach 2 (pass@k accuracy)."""
+
+
+def compare_at_budget(runs: pd.DataFrame, c_inf: float) -> pd.DataFrame:
+    r"""The lab's version of Roberts et al.'s Table 1 at one training budget.
+
+    "Chinchilla optimal" is the isoFLOP run with the lowest validation loss; "best overtrained" the overtrained
+    run with the highest pass@k at :math:`k = C_{\mathrm{inf}}/(2N)`. Both are scored with one sample and with
+    :math:`k = C_{\mathrm{inf}}/(2N)` samples.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Runs of one budget from :func:`~t2lib.lab.run_grid` (both kinds present).
+    c_inf : float
+        Inference FLOPs per served token, at least :math:`2N` of every run.
+    """
+    if not isinstance(runs, pd.DataFrame) or runs["C"].nunique() != 1:
+        raise ValueError("runs must be a DataFrame of runs at one budget C")
+    kinds = set(runs["kind"])
+    if not {"isoflop", "overtrained"} <= kinds:
+        raise ValueError("runs must contain isoflop and overtrained runs")
+    ci = v.positive_scalar("c_inf", c_inf)
+    N = runs["N"].to_numpy(float)
+    if np.any(ci < 2 * N):
+        raise ValueError(f"c_inf must be >= 2 N of every run (>= {2 * N.max():g}); got {c_inf!r}")
+    k = ci / (2 * N)
+    lp = np.stack(runs["answer_logprob"].to_numpy())
+    acc1 = passk(lp, 1.0).mean(axis=1)
+    acck = passk(lp, k[:, None]).mean(axis=1)
+    iso = np.flatnonzero(runs["kind"].to_numpy() == "isoflop")
+    over = np.flatnonzero(runs["kind"].to_numpy() == "overtrained")
+    chin = iso[np.argmin(runs["val_loss"].to_numpy()[iso])]
+    best = over[np.argmax(acck[over])]
+    rows = [("Chinchilla optimal (lowest validation loss)", chin), ("best overtrained", best)]
+    return pd.DataFrame(dict(run=[r for r, _ in rows], N=[N[i] for _, i in rows],
+                             tokens_per_param=[runs["tokens_per_param"].to_numpy()[i] for _, i in rows],
+                             val_loss=[runs["val_loss"].to_numpy()[i] for _, i in rows],
+                             k=[k[i] for _, i in rows], acc_k1=[acc1[i] for _, i in rows],
+                             acc_k=[acck[i] for _, i in rows])).set_index("run")
