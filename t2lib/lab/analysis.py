@@ -285,8 +285,8 @@ def compare_at_budget(runs: pd.DataFrame, c_inf: float) -> pd.DataFrame:
     r"""The lab's version of Roberts et al.'s Table 1 at one training budget.
 
     "Chinchilla optimal" is the isoFLOP run with the lowest validation loss; "best overtrained" the overtrained
-    run with the highest pass@k at :math:`k = C_{\mathrm{inf}}/(2N)`. Both are scored with one sample and with
-    :math:`k = C_{\mathrm{inf}}/(2N)` samples.
+    run with the highest pass@k at :math:`k = C_{\mathrm{inf}}/(2N)`; "best run" the run of any kind with the
+    highest pass@k there. Each is scored with one sample and with :math:`k = C_{\mathrm{inf}}/(2N)` samples.
 
     Parameters
     ----------
@@ -312,8 +312,11 @@ def compare_at_budget(runs: pd.DataFrame, c_inf: float) -> pd.DataFrame:
     over = np.flatnonzero(runs["kind"].to_numpy() == "overtrained")
     chin = iso[np.argmin(runs["val_loss"].to_numpy()[iso])]
     best = over[np.argmax(acck[over])]
-    rows = [("Chinchilla optimal (lowest validation loss)", chin), ("best overtrained", best)]
-    return pd.DataFrame(dict(run=[r for r, _ in rows], N=[N[i] for _, i in rows],
+    best_any = int(np.argmax(acck))
+    rows = [("Chinchilla optimal (lowest validation loss)", chin), ("best overtrained", best),
+            ("best run at k = C_inf/(2N)", best_any)]
+    return pd.DataFrame(dict(run=[r for r, _ in rows], kind=[runs["kind"].to_numpy()[i] for _, i in rows],
+                             N=[N[i] for _, i in rows],
                              tokens_per_param=[runs["tokens_per_param"].to_numpy()[i] for _, i in rows],
                              val_loss=[runs["val_loss"].to_numpy()[i] for _, i in rows],
                              k=[k[i] for _, i in rows], acc_k1=[acc1[i] for _, i in rows],
