@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from t2lib.lab import (ENV_CACHE, SyntheticLanguage, default_cache_dir, param_count, plan_grid, run_grid,
                        sample_answers, train)
-from t2lib.lab.analysis import (best_measured, fit_chinchilla_lab, fit_t2_lab, neg_log_passk, passk,
+from t2lib.lab.analysis import (best_measured, compare_at_budget, fit_chinchilla_lab, fit_t2_lab, neg_log_passk, passk,
                                 relative_error)
 from t2lib.lab.model import init_params
 from t2lib.laws import ChinchillaLaw
@@ -164,16 +164,17 @@ def test_train_rejects_bad_input(kw):
 
 # --------------------------------------------------------------------------- grid and cache
 def test_cache_hit_and_miss(tmp_path, monkeypatch):
-    plan = plan_grid([2e8], widths=(4, 8), depth=1, ratio_range=(1.0, 1000.0), overtrained_ratio=1000.0,
+    plan = plan_grid([3e8], widths=(4, 8), depth=1, ratio_range=(1.0, 1000.0), overtrained_ratio=1000.0,
                      overtrained_budgets=[], min_steps=20, min_isoflop_runs=2)
     first = run_grid(plan, seed=0, workers=2, cache_dir=tmp_path, progress=False)  # two pinned processes
     assert len(first) == len(plan) == 2 and not first["cached"].any()
     again = run_grid(plan, seed=0, workers=1, cache_dir=tmp_path, progress=False)
     assert again["cached"].all()
     assert again["val_loss"].tolist() == first["val_loss"].tolist()
-    # a worker process and this process train bitwise the same model
-    here = train(int(plan["width"][1]), 1, float(plan["D"][1]), seed=0)
-    assert here.val_loss == first["val_loss"][1]
+    # a single pinned worker (another cache) trains bitwise the same model as the pool of two
+    alone = run_grid(plan.iloc[1:], seed=0, workers=1, cache_dir=tmp_path / "other", progress=False)
+    assert not alone["cached"].any() and alone["val_loss"][0] == first["val_loss"][1]
+    assert np.array_equal(alone["answer_logprob"][0], first["answer_logprob"][1])
     other = run_grid(plan.iloc[:1], seed=1, workers=1, cache_dir=tmp_path, progress=False)
     assert not other["cached"].any()  # another seed is another key
     monkeypatch.setenv(ENV_CACHE, str(tmp_path / "env"))
@@ -202,6 +203,7 @@ def test_neg_log_passk_is_the_formula(p, k):
 
 def test_neg_log_passk_edges():
     assert neg_log_passk(0.0, 3.0) == 0.0  # p = 1
+    assert np.isclose(passk(np.log(1e-20), 1e25), 1 - np.exp(-1e5))  # k p large, p tiny
     assert np.isclose(neg_log_passk(-800.0, 2.0), 800 - np.log(2.0))  # p below the smallest double: log space
     with pytest.raises(ValueError):
         neg_log_passk(0.5, 1.0)
@@ -247,3 +249,15 @@ def test_published_rq2_errors():
     from t2lib.lab.analysis import ROBERTS_2026_RQ2_REL_ERROR
 
     assert ROBERTS_2026_RQ2_REL_ERROR == {"approach1": 0.028, "approach2": 0.084}
+
+
+def test_compare_at_budget_picks_the_runs():
+    runs = pd.DataFrame(dict(C=[1.0] * 3, kind=["isoflop", "isoflop", "overtrained"], N=[10.0, 5.0, 1.0],
+                             tokens_per_param=[1.0, 2.0, 900.0], val_loss=[1.0, 1.2, 1.5],
+                             answer_logprob=[np.log([0.3, 0.3]), np.log([0.2, 0.2]), np.log([0.05, 0.05])]))
+    out = compare_at_budget(runs, 20.0)
+    # k = 1, 2, 10: pass@k = 0.3, 0.36, 0.40; the overtrained run wins
+    assert out["N"].tolist() == [10.0, 1.0, 1.0]  # Chinchilla optimal, best overtrained, best at k = C_inf/(2N)
+    np.testing.assert_allclose(out["acc_k"], [0.3, 1 - 0.95**10, 1 - 0.95**10])
+    with pytest.raises(ValueError):
+        compare_at_budget(runs, 5.0)  # the largest model cannot afford one sample

@@ -8,8 +8,11 @@ r"""A Train-to-Test lab on a laptop: tiny language models trained on the CPU wit
 - :mod:`t2lib.lab.analysis`  turning runs into the T² targets (−log pass@k), small fits and baselines.
 
 This is the only part of :mod:`t2lib` that imports JAX. Before JAX is first imported it sets XLA's CPU backend to
-one thread per process (the grid runner uses one process per core), which also makes results bitwise
-reproducible; on a GPU the same code runs unchanged (``JAX_PLATFORMS=cuda``).
+one thread per process. Training is then bitwise reproducible for a given process configuration; XLA still splits
+some work by the number of cores the process saw when it started, so :func:`~t2lib.lab.grid.run_grid` trains every
+run in a process pinned to one core, which gives the same bits on any machine (a direct call of
+:func:`~t2lib.lab.train.train` in a process that sees two cores differs in the last digits). On a GPU the same code
+runs unchanged (``JAX_PLATFORMS=cuda``).
 """
 import os as _os
 import sys as _sys

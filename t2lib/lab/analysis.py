@@ -51,25 +51,33 @@ def _logp(logp) -> np.ndarray:
     return lp
 
 
+def _log_passk(lp: np.ndarray, k: np.ndarray) -> np.ndarray:
+    r""":math:`\log(1 - (1-p)^k) = \log(-\mathrm{expm1}(-e^{y}))` with :math:`y = \log k + \log(-\log(1 - p))`;
+    both logs switch to their first-order forms below :math:`e^{-30}`, where they are exact to rounding (so a
+    :math:`p` below the smallest double still gives :math:`\log k + \log p`)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        z = np.where(lp < -30.0, lp, np.log(-log1mexp(np.minimum(lp, -1e-300))))  # log(-log(1-p))
+        z = np.where(lp == 0.0, np.inf, z)  # p = 1
+        y = np.log(k) + z
+        return np.where(y < -30.0, y, np.log(-np.expm1(-np.exp(np.minimum(y, 700.0)))))
+
+
 def neg_log_passk(logp, k) -> np.ndarray:
     r"""Per-question :math:`-\log \text{pass@}k_i = -\log(1 - (1 - p_i)^k)` from :math:`\log p_i`, any real k > 0.
 
-    ``logp`` (..., M) and ``k`` broadcast (put k on a new axis to get every k).
+    ``logp`` (..., M) and ``k`` broadcast (put k on a new axis to get every k). Stable for :math:`p_i` from below
+    the smallest double up to 1.
     """
     lp = _logp(logp)
     k = v.positive("k", k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_fail = k * log1mexp(lp)  # k log(1 - p); -inf when p = 1
-        out = -log1mexp(log_fail)
-    return np.where(np.isneginf(log_fail), 0.0, out)
+    return -_log_passk(lp, k)
 
 
 def passk(logp, k) -> np.ndarray:
     r"""Per-question :math:`\text{pass@}k_i = 1 - (1 - p_i)^k` from :math:`\log p_i`, any real k > 0."""
     lp = _logp(logp)
     k = v.positive("k", k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return -np.expm1(k * log1mexp(lp))
+    return np.exp(_log_passk(lp, k))
 
 
 def task_table(runs: pd.DataFrame, ks) -> pd.DataFrame:

@@ -6,8 +6,8 @@ every shape with :math:`D/N \ge` ``overtrained_ratio``). :math:`D = C/(6N)` exac
 nearest whole number of batches, so the tokens it sees (``D_trained``) differ by less than half a batch.
 
 :func:`run_grid` runs the plan on ``workers`` processes (``spawn``; each pinned to one core with
-:func:`os.sched_setaffinity` and single-threaded XLA, the configuration that is bitwise reproducible), longest runs
-first, and prints one line per run as it finishes. Each run is cached under a key that hashes the code of the lab
+:func:`os.sched_setaffinity` and single-threaded XLA: XLA partitions work by the cores a process sees at start, so
+a single-core process gives the same bits on any machine), longest runs first, and prints one line per run as it finishes. Each run is cached under a key that hashes the code of the lab
 (:mod:`~t2lib.lab.language`, :mod:`~t2lib.lab.model`, :mod:`~t2lib.lab.train`), the package versions, the
 configuration and the seed: re-running with the same key reads the file instead of training. The cache directory
 is ``cache_dir``, else ``$T2LIB_LAB_CACHE``, else ``_build/lab_cache`` in the repository; XLA's compiled programs are
@@ -236,7 +236,9 @@ def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None
     seed : int
         Seed of every run (initialisation and training stream).
     workers : int
-        Processes, each pinned to one core (>= 1); ``1`` trains in this process.
+        Processes, each pinned to one core (>= 1). Runs are always trained in such a process, never in the caller:
+        XLA splits work by the number of cores a process sees when it starts, so a pinned single-core process
+        gives the same bits on any machine, and a process that sees two cores gives slightly different ones.
     cache_dir : path, optional
         Cache directory (default :func:`default_cache_dir`).
     language : SyntheticLanguage, optional
@@ -291,26 +293,19 @@ def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None
         print(f"{done} of {n} runs read from the cache in {root}", flush=True)
     if todo:
         args = [(int(i), configs[i], _lang_kwargs(lang), str(paths[i])) for i in todo]
-        if workers == 1 or len(todo) == 1:
-            _use_xla_cache(xla_cache)
-            for a in args:
-                i, _, sec = _train_and_store(a)
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        ctx = mp.get_context("spawn")
+        cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+        counter = ctx.Value("i", 0)
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx, initializer=_init_worker,
+                                 initargs=(counter, cores, xla_cache)) as pool:
+            futures = [pool.submit(_train_and_store, a) for a in args]
+            for fut in as_completed(futures):
+                i, _, sec = fut.result()
                 done += 1
                 report(i, f"trained in {sec:.1f} s")
-        else:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-
-            ctx = mp.get_context("spawn")
-            cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-            counter = ctx.Value("i", 0)
-            with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx, initializer=_init_worker,
-                                     initargs=(counter, cores, xla_cache)) as pool:
-                futures = [pool.submit(_train_and_store, a) for a in args]
-                for fut in as_completed(futures):
-                    i, _, sec = fut.result()
-                    done += 1
-                    report(i, f"trained in {sec:.1f} s")
         if progress:
             print(f"trained {len(todo)} runs in {time.perf_counter() - t_start:.1f} s wall time "
                   f"on {min(workers, len(todo))} worker(s)", flush=True)
