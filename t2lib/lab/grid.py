@@ -170,7 +170,7 @@ def _save(path: Path, res: TrainResult, config: dict) -> None:
 
     leaves, _ = jax.tree_util.tree_flatten(res.params)
     meta = dict(width=res.width, depth=res.depth, N=res.N, D=res.D, steps=res.steps, val_loss=res.val_loss,
-                seconds=res.seconds, config=config)
+                seconds=res.seconds, cpu_seconds=res.cpu_seconds, config=config)
     tmp = path.with_suffix(f".tmp{os.getpid()}.npz")
     np.savez(tmp, meta=np.array(json.dumps(meta)), answer_logprob=res.answer_logprob,
              curve_tokens=res.curve_tokens, curve_loss=res.curve_loss,
@@ -207,7 +207,7 @@ def _use_xla_cache(xla_cache: str) -> None:
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
 
 
-def _train_and_store(args) -> tuple[int, str, float]:
+def _train_and_store(args) -> tuple[int, str, float, float]:
     i, config, lang_kwargs, path = args
     from .train import train
 
@@ -215,7 +215,7 @@ def _train_and_store(args) -> tuple[int, str, float]:
     res = train(config["width"], config["depth"], config["tokens"], seed=config["seed"], language=lang,
                 **config["recipe"])
     _save(Path(path), res, config)
-    return i, path, res.seconds
+    return i, path, res.seconds, res.cpu_seconds
 
 
 def _lang_kwargs(lang: SyntheticLanguage) -> dict:
@@ -251,8 +251,8 @@ def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None
     Returns
     -------
     pandas.DataFrame
-        The plan's columns plus ``D_trained``, ``steps``, ``val_loss``, ``seconds`` (training wall time, also for
-        cached runs), ``cached`` (read, not trained, in this call), ``key``, and per run the arrays
+        The plan's columns plus ``D_trained``, ``steps``, ``val_loss``, ``seconds`` and ``cpu_seconds``
+        (training wall and CPU time, also for cached runs), ``cached`` (read, not trained, in this call), ``key``, and per run the arrays
         ``answer_logprob``, ``curve_tokens``, ``curve_loss``.
     """
     if not isinstance(plan, pd.DataFrame) or not set(PLAN_COLUMNS) <= set(plan.columns) or len(plan) == 0:
@@ -303,9 +303,9 @@ def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None
                                  initargs=(counter, cores, xla_cache)) as pool:
             futures = [pool.submit(_train_and_store, a) for a in args]
             for fut in as_completed(futures):
-                i, _, sec = fut.result()
+                i, _, sec, cpu = fut.result()
                 done += 1
-                report(i, f"trained in {sec:.1f} s")
+                report(i, f"trained in {sec:.1f} s (CPU {cpu:.1f} s)")
         if progress:
             print(f"trained {len(todo)} runs in {time.perf_counter() - t_start:.1f} s wall time "
                   f"on {min(workers, len(todo))} worker(s)", flush=True)
@@ -315,6 +315,7 @@ def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None
     out["steps"] = [r["steps"] for r in runs]
     out["val_loss"] = [r["val_loss"] for r in runs]
     out["seconds"] = [r["seconds"] for r in runs]
+    out["cpu_seconds"] = [r["cpu_seconds"] for r in runs]
     out["cached"] = cached
     out["key"] = keys
     for col in ("answer_logprob", "curve_tokens", "curve_loss"):

@@ -67,6 +67,8 @@ class TrainResult:
         Training curve: tokens seen and the mean training loss over each of up to 64 segments.
     seconds : float
         Wall time of the training (compile included).
+    cpu_seconds : float
+        CPU time of this process over the same span (close to the wall time on an idle, pinned core).
     params : dict
         The trained parameters (numpy arrays).
     config : dict
@@ -83,6 +85,7 @@ class TrainResult:
     curve_tokens: np.ndarray
     curve_loss: np.ndarray
     seconds: float
+    cpu_seconds: float
     params: dict = field(repr=False)
     config: dict = field(repr=False)
 
@@ -144,6 +147,11 @@ def _compiled_chunk(warmup: float, final_lr: float):
 
 
 @jax.jit
+def _last_logits(params, tokens):
+    return forward(params, tokens)[:, -1]
+
+
+@jax.jit
 def _token_logprobs(params, tokens):
     """log q(x_t | x_<t) for t = 1..T-1, shape (n, T-1)."""
     tokens = tokens.astype(jnp.int32)
@@ -181,6 +189,12 @@ def train(width: int, depth: int, tokens: float, seed: int = 0, *, language: Syn
     Returns
     -------
     TrainResult
+
+    Notes
+    -----
+    Bitwise reproducible for a given process configuration. XLA splits some work by the number of cores the
+    process saw when it started, so the same call in a process that sees two cores and in one pinned to a single
+    core differs in the last digits; :func:`~t2lib.lab.grid.run_grid` always trains in single-core processes.
     """
     width, depth = check_shape(width, depth)
     v.positive_scalar("tokens", tokens)
@@ -201,7 +215,7 @@ def train(width: int, depth: int, tokens: float, seed: int = 0, *, language: Syn
     T, V = lang.seq_len, lang.vocab_size
     steps = steps_for_tokens(tokens, batch_size, T)
     n_chunks = -(-steps // chunk)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     per_chunk = chunk * batch_size
     stream = lang.stream(seed, block=per_chunk * max(1, 8192 // per_chunk))
     params = init_params(seed, width, depth, V, T)
@@ -219,7 +233,7 @@ def train(width: int, depth: int, tokens: float, seed: int = 0, *, language: Syn
     val_tok, _ = lang.sample(n_val, seed=_VAL_SEED)
     val_loss = float(-np.mean(np.asarray(_token_logprobs(params, val_tok)), dtype=np.float64))
     alp = answer_logprob(params, lang)
-    seconds = time.perf_counter() - t0
+    seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
     if not np.isfinite(val_loss) or not np.all(np.isfinite(alp)):
         raise ValueError(f"training diverged (non-finite loss) for width={width}, depth={depth}, lr={lr}; "
                          f"allowed: a smaller lr")
@@ -232,7 +246,7 @@ def train(width: int, depth: int, tokens: float, seed: int = 0, *, language: Syn
                   language=_lang_config(lang))
     return TrainResult(width=width, depth=depth, N=param_count(width, depth, V, T), D=steps * tok_per_step,
                        steps=steps, val_loss=val_loss, answer_logprob=alp, curve_tokens=curve_tokens,
-                       curve_loss=curve_loss, seconds=seconds,
+                       curve_loss=curve_loss, seconds=seconds, cpu_seconds=cpu_seconds,
                        params=jax.tree_util.tree_map(np.asarray, params), config=config)
 
 
@@ -263,7 +277,7 @@ def sample_answers(params: dict, language: SyntheticLanguage, index, n_samples: 
         s0, ln = int(q.answer_start[i]), int(q.answer_len[i])
         for t in range(s0, s0 + ln):  # autoregressive: one answer token per step
             key, sub = jax.random.split(key)
-            logits = forward(params, jnp.asarray(seq[:, :t]))[:, -1]
+            logits = _last_logits(params, jnp.asarray(seq[:, :t]))
             seq[:, t] = np.asarray(jax.random.categorical(sub, logits))
         out.append(np.mean(np.all(seq[:, s0:s0 + ln] == q.tokens[i, s0:s0 + ln], axis=1)))
     return np.array(out)
