@@ -1,4 +1,4 @@
-r"""From trained runs to the T² quantities: −log pass@k, small least-squares fits, baselines (numpy/scipy only).
+r"""From trained runs to the T² quantities: −log pass@k, baselines and direct comparisons (numpy only).
 
 Per question, with :math:`p_i` the exact probability that one sample reproduces the gold answer,
 
@@ -12,30 +12,18 @@ for any real :math:`k > 0` (:func:`neg_log_passk`, computed in log space: :math:
 \log(-\mathrm{expm1}(k \log(1 - p)))` with :math:`\log(1-p)` from :math:`\log p` without cancellation).
 :math:`\mathcal L(k)` is the T² Approach-1 target (the paper's task NLL), :math:`\text{Acc}(k)` the Approach-2 one.
 
-The fits here minimise the sum of squared errors in the loss itself (the T² paper's choice for Approach 1) by
-variable projection: for fixed exponents the law is linear in its scales (and in :math:`E` when it is free), so
-the scales are a least-squares solve, done for a whole grid of exponents at once; the best feasible grid point
-(all scales :math:`\ge 0`) is then polished by :func:`scipy.optimize.least_squares` over all parameters.
-:func:`fit_t2_lab` is the lab's own Approach-1 fitter (a stand-in for the fitters of :mod:`t2lib.t2`).
+The laws are fitted with the fitters of :mod:`t2lib.t2.fit` (the Chinchilla law as Approach 1 with
+:math:`G = 0`); this module adds the baselines and the direct comparisons that need no law.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
-from scipy.optimize import least_squares
 
 from .. import _validate as v
-from ..laws import ChinchillaLaw
-from ..t2 import T2Law
 
-__all__ = ["log1mexp", "neg_log_passk", "passk", "task_table", "LabFit", "fit_chinchilla_lab", "fit_t2_lab",
-           "relative_error", "nearest_run_prediction", "best_measured", "ROBERTS_2026_RQ2_REL_ERROR",
+__all__ = ["log1mexp", "neg_log_passk", "passk", "task_table", "relative_error", "nearest_run_prediction", "best_measured", "ROBERTS_2026_RQ2_REL_ERROR",
            "compare_at_budget"]
-
-_EXP_GRID = np.linspace(0.05, 1.5, 30)
-
 
 def log1mexp(x) -> np.ndarray:
     r""":math:`\log(1 - e^{x})` for :math:`x \le 0`, without cancellation (Mächler's two branches)."""
@@ -100,129 +88,6 @@ def task_table(runs: pd.DataFrame, ks) -> pd.DataFrame:
                             D=np.repeat(runs["D_trained"].to_numpy(), n_k), k=np.tile(ks, n_r),
                             nll=nll.ravel(), acc=acc.ravel()))
     return out
-
-
-@dataclass(frozen=True)
-class LabFit:
-    """A least-squares fit: the law, its sum of squared errors, the number of points and whether E was fixed."""
-
-    law: object
-    sse: float
-    n: int
-    E_fixed: bool
-
-    @property
-    def rmse(self) -> float:
-        """Root-mean-square error of the fit (same units as the loss)."""
-        return float(np.sqrt(self.sse / self.n))
-
-
-def _varpro(features, y, fixed, n_exp):
-    """Best grid point: for every exponent tuple (rows of the grid), least-squares scales; returns the winner."""
-    grids = np.meshgrid(*([_EXP_GRID] * n_exp), indexing="ij")
-    expo = np.stack([g.ravel() for g in grids], axis=1)  # (M, n_exp)
-    X = features(expo)  # (M, n, p)
-    r = y - fixed
-    XtX = np.einsum("mnp,mnq->mpq", X, X)
-    Xty = np.einsum("mnp,n->mp", X, r)
-    coef = np.linalg.solve(XtX + 1e-12 * np.eye(X.shape[2])[None], Xty[..., None])[..., 0]
-    sse = np.sum((r[None, :] - np.einsum("mnp,mp->mn", X, coef)) ** 2, axis=1)
-    sse = np.where(np.all(coef >= 0, axis=1), sse, np.inf)
-    if not np.isfinite(sse).any():
-        raise ValueError("no exponent grid point gives non-negative scales: the data do not fall with N, D (and k)")
-    m = int(np.argmin(sse))
-    return expo[m], coef[m]
-
-
-def _check_xy(**arrays):
-    out = {k: v.positive(k, a).ravel() for k, a in arrays.items()}
-    v.same_shape(**out)
-    return out
-
-
-def fit_chinchilla_lab(N, D, loss, E: float | None = None) -> LabFit:
-    r"""Least-squares fit of :math:`L = E + A N^{-\alpha} + B D^{-\beta}`, with ``E`` fixed (e.g. the exact entropy)
-    or free (``E=None``; bounded below by :math:`10^{-6}`).
-
-    Returns
-    -------
-    LabFit
-        ``law`` is a :class:`~t2lib.laws.ChinchillaLaw`.
-    """
-    d = _check_xy(N=N, D=D, loss=loss)
-    lN, lD, y = np.log(d["N"]), np.log(d["D"]), d["loss"]
-    if len(y) < 4 + (E is None):
-        raise ValueError(f"need at least {4 + (E is None)} runs to fit; got {len(y)}")
-    fixed = 0.0 if E is None else v.positive_scalar("E", E)
-
-    def feats(expo):
-        cols = [np.exp(-expo[:, :1] * lN[None]), np.exp(-expo[:, 1:2] * lD[None])]
-        if E is None:
-            cols = [np.ones_like(cols[0])] + cols
-        return np.stack(cols, axis=2)
-
-    (al, be), coef = _varpro(feats, y, fixed, 2)
-    e0 = coef[0] if E is None else fixed
-    A0, B0 = (coef[1], coef[2]) if E is None else (coef[0], coef[1])
-
-    def unpack(x):
-        e = x[4] if E is None else fixed
-        return e, np.exp(x[0]), np.exp(x[1]), x[2], x[3]
-
-    def resid(x):
-        e, A, B, a, b = unpack(x)
-        return e + A * np.exp(-a * lN) + B * np.exp(-b * lD) - y
-
-    x0 = [np.log(max(A0, 1e-12)), np.log(max(B0, 1e-12)), al, be] + ([max(e0, 1e-6)] if E is None else [])
-    lo = [-np.inf, -np.inf, 1e-3, 1e-3] + ([1e-6] if E is None else [])
-    hi = [np.inf, np.inf, 5.0, 5.0] + ([np.inf] if E is None else [])
-    sol = least_squares(resid, x0, bounds=(lo, hi), xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=5000)
-    e, A, B, a, b = unpack(sol.x)
-    law = ChinchillaLaw(E=float(e), A=float(A), B=float(B), alpha=float(a), beta=float(b))
-    return LabFit(law=law, sse=float(np.sum(resid(sol.x) ** 2)), n=len(y), E_fixed=E is not None)
-
-
-def fit_t2_lab(N, D, k, loss, E: float | None = None) -> LabFit:
-    r"""Least-squares fit of the T² Approach-1 law :math:`L = E + A N^{-\alpha} + B D^{-\beta} + G k^{-\gamma}`.
-
-    The lab's own fitter (variable projection on a 30³ exponent grid, then :func:`scipy.optimize.least_squares`),
-    minimising the sum of squared errors over all (run, k) points as in the T² paper. ``E`` fixed or free (>= 0).
-
-    Returns
-    -------
-    LabFit
-        ``law`` is a :class:`~t2lib.t2.T2Law`.
-    """
-    d = _check_xy(N=N, D=D, k=k, loss=loss)
-    lN, lD, lk, y = np.log(d["N"]), np.log(d["D"]), np.log(d["k"]), d["loss"]
-    if len(y) < 6 + (E is None):
-        raise ValueError(f"need at least {6 + (E is None)} points to fit; got {len(y)}")
-    fixed = 0.0 if E is None else float(v.nonnegative("E", E))
-
-    def feats(expo):
-        cols = [np.exp(-expo[:, i:i + 1] * x[None]) for i, x in enumerate((lN, lD, lk))]
-        if E is None:
-            cols = [np.ones_like(cols[0])] + cols
-        return np.stack(cols, axis=2)
-
-    expo, coef = _varpro(feats, y, fixed, 3)
-    scales = coef[1:] if E is None else coef
-
-    def unpack(x):
-        e = x[6] if E is None else fixed
-        return e, np.exp(x[0]), np.exp(x[1]), np.exp(x[2]), x[3], x[4], x[5]
-
-    def resid(x):
-        e, A, B, G, a, b, g = unpack(x)
-        return e + A * np.exp(-a * lN) + B * np.exp(-b * lD) + G * np.exp(-g * lk) - y
-
-    x0 = list(np.log(np.maximum(scales, 1e-12))) + list(expo) + ([max(coef[0], 0.0)] if E is None else [])
-    lo = [-np.inf] * 3 + [1e-3] * 3 + ([0.0] if E is None else [])
-    hi = [np.inf] * 3 + [5.0] * 3 + ([np.inf] if E is None else [])
-    sol = least_squares(resid, x0, bounds=(lo, hi), xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=5000)
-    e, A, B, G, a, b, g = unpack(sol.x)
-    law = T2Law(E=float(e), A=float(A), B=float(B), alpha=float(a), beta=float(b), G=float(G), gamma=float(g))
-    return LabFit(law=law, sse=float(np.sum(resid(sol.x) ** 2)), n=len(y), E_fixed=E is not None)
 
 
 def relative_error(pred, obs, offset: float = 0.0) -> np.ndarray:
