@@ -258,3 +258,17 @@ def test_holdout_split_and_run():
     h = run_holdout(t, s, "D", 1e11, n_starts=16)
     assert list(h.errors.index) == list(METHODS)
     assert np.all(np.isfinite(h.errors.to_numpy()))
+
+
+def test_selection_sweep_refits_each_selection():
+    from t2lib.t2.holdout import selection_sweep
+
+    t = _grid_table(TRUE, noise=0.01, seed=7).assign(model="sim")
+    out = selection_sweep(t, {"all": {"min_tokens": 0}, "late": {"min_tokens": 1e10}}, [1e19, 1e20], 2e9,
+                          n_starts=16)
+    assert list(out.selection) == ["all", "all", "late", "late"]
+    assert np.allclose(out.N * out.tokens_per_param, out.D)
+    truth = TRUE.optimal(np.array([1e19, 1e20]), 2e9)[0]
+    assert np.allclose(out.N[:2], truth, rtol=0.2)
+    with pytest.raises(ValueError, match="selections"):
+        selection_sweep(t, {}, 1e19, 2e9)
