@@ -272,3 +272,27 @@ def test_selection_sweep_refits_each_selection():
     assert np.allclose(out.N[:2], truth, rtol=0.2)
     with pytest.raises(ValueError, match="selections"):
         selection_sweep(t, {}, 1e19, 2e9)
+
+
+@pytest.mark.parametrize("kw, match", [({"n_starts": 2.5}, "n_starts"), ({"n_starts": 1e308}, "n_starts"),
+                                       ({"seed": -1}, "seed"), ({"seed": "a"}, "seed"), ({"maxiter": 0}, "maxiter"),
+                                       ({"bounds": "E"}, "bounds"), ({"bounds": {"E": 3}}, "bounds"),
+                                       ({"fix": [1]}, "fix")])
+def test_bad_counts_seeds_and_options_are_rejected(kw, match):
+    with pytest.raises(ValueError, match=match):
+        fit_t2(_grid_table(TRUE), **kw)
+
+
+def test_log_beta_ratio_and_the_solver_reject_bad_input():
+    with pytest.raises(ValueError, match="a"):
+        log_beta_ratio(np.nan, 2.0, 1.0)
+    with pytest.raises(ValueError, match="k"):
+        log_beta_ratio(1.0, 2.0, -1.0)
+    f = lambda x, rows, jac=True: (x - 1.0, np.ones(x.shape + (1,))) if jac else x - 1.0  # noqa: E731
+    assert least_squares_batched(f, np.zeros((2, 1)), np.array([-5.0]), np.array([5.0])).x == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="x0"):
+        least_squares_batched(f, np.zeros(2), np.array([-5.0]), np.array([5.0]))
+    with pytest.raises(ValueError, match="lo"):
+        least_squares_batched(f, np.zeros((2, 1)), np.array([6.0]), np.array([5.0]))
+    with pytest.raises(ValueError, match="resid_jac"):
+        least_squares_batched(None, np.zeros((2, 1)), np.array([-5.0]), np.array([5.0]))

@@ -161,3 +161,13 @@ def test_k_gain_is_the_drop_from_k_lo_to_k_hi():
         k_gain(t, k_hi=4)
     with pytest.raises(ValueError, match="empty"):
         k_gain(t.iloc[:0])
+
+
+def test_bad_seeds_and_model_lists_are_rejected():
+    with pytest.raises(ValueError, match="seed"):
+        thin_samples(_toy(), 2, seed=1.5)
+    t = passk_targets(_toy(), [1])
+    with pytest.raises(ValueError, match="exclude_models"):
+        select_checkpoints(t, min_tokens=0, exclude_models=None)
+    with pytest.raises(ValueError, match="exclude_models"):
+        select_checkpoints(t, min_tokens=0, exclude_models=[1.0])

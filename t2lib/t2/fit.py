@@ -37,6 +37,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import _validate as v
 from ..fit import minimize_batched
+from ._args import integer, seed as _seed
 from ..laws import ChinchillaLaw
 from .accuracy import T2AccuracyLaw
 from .law import T2Law
@@ -47,8 +48,6 @@ __all__ = [
     "DEFAULT_BOUNDS",
     "least_squares_batched",
     "LSQResult",
-    "check_table",
-    "t2_random_starts",
     "T2Fit",
     "T2Bootstrap",
     "fit_t2",
@@ -131,6 +130,23 @@ def least_squares_batched(resid_jac: Callable, x0: np.ndarray, lo: np.ndarray, h
     fixed : ndarray of bool, shape (p,), optional
         Coordinates held at their start value.
     """
+    if not callable(resid_jac):
+        raise ValueError(f"resid_jac must be callable; got {type(resid_jac).__name__}")
+    x0 = v.finite("x0", x0)
+    if x0.ndim != 2:
+        raise ValueError(f"x0 must be a 2-D array (starts, parameters); got shape {x0.shape}")
+    p_ = x0.shape[1]
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    for name, arr in (("lo", lo), ("hi", hi)):
+        if arr.shape != (p_,) or np.any(np.isnan(arr)):
+            raise ValueError(f"{name} must have shape ({p_},) without nan; got shape {arr.shape}")
+    if np.any(lo > hi):
+        raise ValueError("lo must not exceed hi (the box lo <= x <= hi)")
+    if weights is not None:
+        weights = v.nonnegative("weights", weights)
+    maxiter = integer("maxiter", maxiter, 1, 100_000)
+    ftol = float(v.positive_scalar("ftol", ftol))
+    gtol = float(v.positive_scalar("gtol", gtol))
     x = np.clip(np.array(x0, dtype=float, copy=True), lo, hi)
     S, p = x.shape
     free_mask = np.ones(p, dtype=bool) if fixed is None else ~np.asarray(fixed, dtype=bool)
@@ -269,8 +285,11 @@ def _bounds(bounds, y_min: float) -> tuple[np.ndarray, np.ndarray]:
         if unknown:
             raise ValueError(f"bounds has unknown parameter names {sorted(unknown)}; allowed {PARAM_NAMES}")
         b.update(bounds)
-    lo = np.array([float(b[k][0]) for k in PARAM_NAMES])
-    hi = np.array([float(b[k][1]) for k in PARAM_NAMES])
+    try:
+        lo = np.array([float(b[k][0]) for k in PARAM_NAMES])
+        hi = np.array([float(b[k][1]) for k in PARAM_NAMES])
+    except (TypeError, ValueError, IndexError):
+        raise ValueError("bounds must map parameter names to pairs (lo, hi) of numbers") from None
     if np.any(~(lo <= hi)) or np.any(np.isnan(lo)) or lo[0] < 0 or lo[5] < 0 or np.any(lo[[3, 4, 6]] <= 0):
         raise ValueError("bounds must satisfy lo <= hi, E, G >= 0 and alpha, beta, gamma > 0 "
                          f"; got lo={lo}, hi={hi}")
@@ -283,8 +302,10 @@ def t2_random_starts(n_starts: int, y_min: float, y_max: float, seed: int = 0) -
     :math:`E \sim U[0, y_{\min}]`, :math:`\ln A, \ln B \sim U[0, 25]`, :math:`\alpha, \beta, \gamma \sim U[0.05, 1]`,
     :math:`G \sim U[0, y_{\max}]` (the paper's App. F states 500 restarts but not their distribution).
     """
-    n = int(v.positive_scalar("n_starts", n_starts))
-    rng = np.random.default_rng(seed)
+    n = integer("n_starts", n_starts, 1, 100_000)
+    y_min = float(v.nonnegative("y_min", y_min))
+    y_max = float(v.positive("y_max", y_max))
+    rng = np.random.default_rng(_seed("seed", seed))
     u = rng.random((n, 7))
     lo = np.array([0.0, 0.0, 0.0, 0.05, 0.05, 0.0, 0.05])
     hi = np.array([y_min, 25.0, 25.0, 1.0, 1.0, y_max, 1.0])
@@ -350,10 +371,11 @@ class T2Fit:
         :math:`-\log` of the weighted mean pass@k, and refits; without, it resamples the table's rows.
         Every resample starts at this fit and all are solved together (one batched call).
         """
-        B = int(v.positive_scalar("n_resamples", n_resamples))
+        B = integer("n_resamples", n_resamples, 1, 100_000)
+        maxiter = integer("maxiter", maxiter, 1, 100_000)
         t = self.table
         lN, lD, lk = (np.log(t[c].to_numpy(float)) for c in ("N", "D", "k"))
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_seed("seed", seed))
         if samples is None:
             n = len(t)
             W = rng.multinomial(n, np.full(n, 1.0 / n), size=B).astype(float)
@@ -473,6 +495,13 @@ def fit_t2(table: pd.DataFrame, *, n_starts: int = 128, seed: int = 0, bounds: d
     t = check_table(table)
     if len(t) < 8:
         raise ValueError(f"table must have at least 8 rows (7 parameters); got {len(t)}")
+    n_starts = integer("n_starts", n_starts, 1, 100_000)
+    maxiter = integer("maxiter", maxiter, 1, 100_000)
+    seed = _seed("seed", seed)
+    if bounds is not None and not isinstance(bounds, dict):
+        raise ValueError(f"bounds must be a dict {{name: (lo, hi)}} or None; got {type(bounds).__name__}")
+    if fix is not None and not isinstance(fix, dict):
+        raise ValueError(f"fix must be a dict {{name: value}} or None; got {type(fix).__name__}")
     y = t["target"].to_numpy(float)
     lN, lD, lk = (np.log(t[c].to_numpy(float)) for c in ("N", "D", "k"))
     w = None
@@ -519,6 +548,7 @@ def fit_chinchilla_sse(table: pd.DataFrame, *, n_starts: int = 128, seed: int = 
     :class:`~t2lib.laws.ChinchillaLaw`.
     """
     t = check_table(table)
+    n_starts = integer("n_starts", n_starts, 1, 100_000)
     t1 = t[t["k"].to_numpy(float) == 1.0]
     if len(t1) == 0:
         raise ValueError("table must contain rows with k = 1 for the stage-1 (Chinchilla) fit")
@@ -705,6 +735,16 @@ def log_beta_ratio(a, b, k) -> np.ndarray:
 
     with :math:`s` the Stirling remainder (relative error ~1e-10 or better). Arguments broadcast.
     """
+    a, b, k = v.positive("a", a), v.positive("b", b), v.nonnegative("k", k)
+    try:
+        np.broadcast_shapes(a.shape, b.shape, k.shape)
+    except ValueError:
+        raise ValueError(f"a, b, k must broadcast to a common shape; got {a.shape}, {b.shape}, {k.shape}") from None
+    return _log_beta_ratio(a, b, k)
+
+
+def _log_beta_ratio(a, b, k) -> np.ndarray:
+    """:func:`log_beta_ratio` without the checks (inside the fits, where trial points may overflow)."""
     a, b, k = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(k, float))
     out = np.empty(a.shape)
     big = b >= 1e3
@@ -757,7 +797,7 @@ def _a2_sse_resid_jac(L_rows: np.ndarray, k_rows: np.ndarray, y: np.ndarray):
             tiny = np.finfo(float).tiny
             a, b = np.maximum(a, tiny), np.maximum(b, tiny)
             kk = k_rows[None, :]
-            R = np.exp(log_beta_ratio(a, b, kk))
+            R = np.exp(_log_beta_ratio(a, b, kk))
             r = (1.0 - R) - y[None, :]
             if not jac:
                 return r
@@ -884,7 +924,13 @@ def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str =
     if method not in ("likelihood", "sse"):
         raise ValueError(f"method must be 'likelihood' or 'sse'; got {method!r}")
     t = check_table(table, columns=("N", "D", "k", "target", "pass_at_k"))
-    v.finite("table['pass_at_k']", t["pass_at_k"].to_numpy(float))
+    pk = v.finite("table['pass_at_k']", t["pass_at_k"].to_numpy(float))
+    if np.any((pk < 0) | (pk > 1)):
+        raise ValueError("table['pass_at_k'] must lie in [0, 1]")
+    check_samples(samples)
+    n_refine = integer("n_refine", n_refine, 1, 243)
+    maxiter = integer("maxiter", maxiter, 1, 100_000)
+    seed = _seed("seed", seed)
     if stage1 is None:
         stage1 = fit_chinchilla_sse(t, seed=seed, bounds={"E": (1e-6, 20.0)})
     if isinstance(stage1, T2Fit):
@@ -896,14 +942,14 @@ def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str =
     ck = t[["N", "D"]].drop_duplicates().reset_index(drop=True)
     L = loss_law.loss(ck["N"].to_numpy(float), ck["D"].to_numpy(float))
     grid = _stage2_starts(L)
-    nref = int(v.positive_scalar("n_refine", n_refine))
+    nref = n_refine
     with threadpool_limits(limits=_BLAS, user_api="blas"):
         if method == "likelihood":
             n, c, present = _cube_counts(samples, ck)
             prob = _BetaBinomialProblem(n, c, present, L)
             f0 = prob.f(grid, np.arange(len(grid)))
             x0 = grid[np.argsort(f0, kind="stable")[:nref]]
-            res = minimize_batched(prob.fgh, prob.f, x0, maxiter=int(maxiter))
+            res = minimize_batched(prob.fgh, prob.f, x0, maxiter=maxiter)
             best = int(np.argmin(res.f))
             u, obj, conv = res.x[best], float(res.f[best]), bool(res.converged[best])
             _, g, H = prob.fgh(u[None, :], np.arange(1))
@@ -915,7 +961,7 @@ def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str =
             f0 = np.sum(fun(grid, np.arange(len(grid)), jac=False) ** 2, axis=1)
             f0 = np.where(np.isfinite(f0), f0, np.inf)
             x0 = grid[np.argsort(f0, kind="stable")[:nref]]
-            res = least_squares_batched(fun, x0, _U_LO, _U_HI, maxiter=int(maxiter) * 2)
+            res = least_squares_batched(fun, x0, _U_LO, _U_HI, maxiter=maxiter * 2)
             best = int(np.argmin(res.f))
             u, obj, conv = res.x[best], float(res.f[best]), bool(res.converged[best])
             r, J = fun(u[None, :], np.arange(1))
@@ -976,7 +1022,7 @@ def _coupled_resid_jac(lN, lD, k, y):
             a = np.maximum(np.exp(lm + lnu), tiny)
             b = np.maximum(np.exp(lnu) * (-np.expm1(lm)), tiny)
             kk = k[None, :]
-            logR = log_beta_ratio(a, b, kk)
+            logR = _log_beta_ratio(a, b, kk)
             pred = -np.log(-np.expm1(logR))
             yy = Y if Y.shape[0] == 1 else Y[rows]
             r = pred - yy
@@ -1047,13 +1093,14 @@ def fit_t2_coupled(table: pd.DataFrame, *, n_starts: int = 64, seed: int = 0, ma
     y = t["target"].to_numpy(float)
     lN, lD = np.log(t["N"].to_numpy(float)), np.log(t["D"].to_numpy(float))
     k = t["k"].to_numpy(float)
-    rng = np.random.default_rng(seed)
-    n = int(v.positive_scalar("n_starts", n_starts))
+    rng = np.random.default_rng(_seed("seed", seed))
+    n = integer("n_starts", n_starts, 1, 100_000)
+    maxiter = integer("maxiter", maxiter, 1, 100_000)
     lo0 = np.array([0.0, 0.0, 0.0, 0.05, 0.05, np.log(0.05)])
     hi0 = np.array([max(float(y.min()), 1e-3), 25.0, 25.0, 1.0, 1.0, np.log(2.0)])
     x0 = lo0 + rng.random((n, 6)) * (hi0 - lo0)
     fun = _coupled_resid_jac(lN, lD, k, y)
-    res = least_squares_batched(fun, x0, _COUPLED_LO, _COUPLED_HI, maxiter=int(maxiter))
+    res = least_squares_batched(fun, x0, _COUPLED_LO, _COUPLED_HI, maxiter=maxiter)
     f = np.where(np.isfinite(res.f), res.f, np.inf)
     best = int(np.argmin(f))
     if not np.isfinite(f[best]):

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _validate as v
+from ._args import integer, seed as _seed
 from .fit import (T2AccuracyFit, T2CoupledFit, T2Fit, check_table, fit_t2, fit_t2_accuracy, fit_t2_coupled,
                   nearest_checkpoint_baseline, prediction_errors)
 
@@ -87,6 +88,7 @@ def run_holdout(table: pd.DataFrame, samples: pd.DataFrame, by: str, max_value: 
         Starts of the Approach-1 and stage-1 fits.
     """
     train, test = holdout_split(table, by, max_value)
+    n_starts, seed = integer("n_starts", n_starts, 1, 100_000), _seed("seed", seed)
     a1 = fit_t2(train, n_starts=n_starts, seed=seed)
     a2 = fit_t2_accuracy(train, samples, seed=seed)
     a2s = fit_t2_accuracy(train, samples, method="sse", stage1=a2.stage1)

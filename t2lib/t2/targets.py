@@ -31,11 +31,11 @@ import pandas as pd
 
 from .. import _validate as v
 from ..passk import pass_at_k
+from ._args import seed as _seed
 
 __all__ = [
     "SAMPLE_COLUMNS",
     "TARGET_COLUMNS",
-    "check_samples",
     "k_grid",
     "passk_targets",
     "solved_mean_neg_log",
@@ -264,7 +264,7 @@ def thin_samples(samples: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:
     if n_ != round(n_):
         raise ValueError(f"n must be a whole number >= 1; got {n!r}")
     n_ = int(n_)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed("seed", seed))
     big = s["n"].to_numpy() > n_
     c = s["c"].to_numpy().copy()
     nn = s["n"].to_numpy()
@@ -305,8 +305,9 @@ def select_checkpoints(table: pd.DataFrame, min_tokens: float = 2e9, max_k: int 
         keep &= table["D"].to_numpy(dtype=float) <= v.positive_scalar("max_tokens", max_tokens)
     if max_k is not None:
         keep &= table["k"].to_numpy(dtype=float) <= v.positive_scalar("max_k", max_k)
-    if isinstance(exclude_models, str):
-        raise ValueError("exclude_models must be a sequence of model names, not a single string")
+    if isinstance(exclude_models, str) or not isinstance(exclude_models, (list, tuple, set, frozenset, np.ndarray)) \
+            or not all(isinstance(m, str) for m in exclude_models):
+        raise ValueError("exclude_models must be a sequence of model names (strings), not a single string")
     keep &= ~table["model"].isin(list(exclude_models)).to_numpy()
     out = table[keep]
     bad = out.groupby(_KEYS)["target"].transform(lambda t: not np.all(np.isfinite(t))).astype(bool)
