@@ -136,14 +136,26 @@ def least_squares_batched(resid_jac: Callable, x0: np.ndarray, lo: np.ndarray, h
     if x0.ndim != 2:
         raise ValueError(f"x0 must be a 2-D array (starts, parameters); got shape {x0.shape}")
     p_ = x0.shape[1]
-    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    box = []
     for name, arr in (("lo", lo), ("hi", hi)):
+        try:
+            arr = np.asarray(arr, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be an array of numbers of shape ({p_},)") from None
         if arr.shape != (p_,) or np.any(np.isnan(arr)):
             raise ValueError(f"{name} must have shape ({p_},) without nan; got shape {arr.shape}")
+        box.append(arr)
+    lo, hi = box
     if np.any(lo > hi):
         raise ValueError("lo must not exceed hi (the box lo <= x <= hi)")
     if weights is not None:
         weights = v.nonnegative("weights", weights)
+        if weights.ndim not in (1, 2) or (weights.ndim == 2 and weights.shape[0] != x0.shape[0]):
+            raise ValueError(f"weights must have shape (n,) or (starts, n) = ({x0.shape[0]}, n); got {weights.shape}")
+    if fixed is not None:
+        fixed = np.asarray(fixed)
+        if fixed.dtype != bool or fixed.shape != (p_,):
+            raise ValueError(f"fixed must be a boolean array of shape ({p_},); got {fixed.dtype} {fixed.shape}")
     maxiter = integer("maxiter", maxiter, 1, 100_000)
     ftol = float(v.positive_scalar("ftol", ftol))
     gtol = float(v.positive_scalar("gtol", gtol))
@@ -168,6 +180,8 @@ def least_squares_batched(resid_jac: Callable, x0: np.ndarray, lo: np.ndarray, h
 
     active = np.arange(S)
     r, J = resid_jac(x, active)
+    if weights is not None and weights.shape[-1] != r.shape[1]:
+        raise ValueError(f"weights must have a last axis of length n = {r.shape[1]} (residuals); got {weights.shape}")
     fx = sse(r, active)
     eye = np.eye(p)
     with threadpool_limits(limits=_BLAS, user_api="blas"):
@@ -411,6 +425,13 @@ def _resampled_mean(cube: PasskCube, W: np.ndarray) -> np.ndarray:
         return num / den[..., None]
 
 
+def _level(level) -> float:
+    arr = v.in_open_interval("level", level, 0.0, 1.0)
+    if arr.ndim != 0:
+        raise ValueError(f"level must be a scalar in (0, 1); got shape {arr.shape}")
+    return float(arr)
+
+
 @dataclass(frozen=True)
 class T2Bootstrap:
     r"""Bootstrap replicates of an Approach-1 fit (:meth:`T2Fit.bootstrap`).
@@ -441,7 +462,7 @@ class T2Bootstrap:
 
     def interval(self, level: float = 0.9) -> dict[str, tuple[float, float]]:
         """Percentile interval of every parameter."""
-        lev = float(v.in_open_interval("level", level, 0.0, 1.0))
+        lev = _level(level)
         q = [(1 - lev) / 2, (1 + lev) / 2]
         return {k: tuple(float(y) for y in np.quantile(x, q)) for k, x in self.params().items()}
 
@@ -456,7 +477,7 @@ class T2Bootstrap:
 
     def bands(self, C_train, C_inf, level: float = 0.9) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         r"""Percentile bands ``{"N": (lo, hi), "D": ..., "k": ...}`` of the optimum at the given budgets."""
-        lev = float(v.in_open_interval("level", level, 0.0, 1.0))
+        lev = _level(level)
         N, D, k = self.optima(C_train, C_inf)
         q = [(1 - lev) / 2, (1 + lev) / 2]
         return {name: tuple(np.quantile(arr, q, axis=0)) for name, arr in (("N", N), ("D", D), ("k", k))}
@@ -740,7 +761,11 @@ def log_beta_ratio(a, b, k) -> np.ndarray:
         np.broadcast_shapes(a.shape, b.shape, k.shape)
     except ValueError:
         raise ValueError(f"a, b, k must broadcast to a common shape; got {a.shape}, {b.shape}, {k.shape}") from None
-    return _log_beta_ratio(a, b, k)
+    out = _log_beta_ratio(a, b, k)
+    if not np.all(np.isfinite(out)):
+        raise ValueError("log_beta_ratio is not finite for these a, b, k (allowed: a, b > 0 and k >= 0 small enough "
+                         "that B(a, b + k) is representable)")
+    return out
 
 
 def _log_beta_ratio(a, b, k) -> np.ndarray:
@@ -921,7 +946,7 @@ def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str =
     maxiter : int
         Iteration cap of stage 2.
     """
-    if method not in ("likelihood", "sse"):
+    if not isinstance(method, str) or method not in ("likelihood", "sse"):
         raise ValueError(f"method must be 'likelihood' or 'sse'; got {method!r}")
     t = check_table(table, columns=("N", "D", "k", "target", "pass_at_k"))
     pk = v.finite("table['pass_at_k']", t["pass_at_k"].to_numpy(float))

@@ -64,7 +64,7 @@ def refit(name: str):
     from .fit import fit_t2, fit_t2_accuracy, fit_t2_coupled
     from .targets import k_grid, passk_targets, select_checkpoints
 
-    if name not in FITTED:
+    if not isinstance(name, str) or name not in FITTED:
         raise ValueError(f"name must be one of {sorted(FITTED)}; got {name!r}")
     samples = load_pythia_samples("GSM8K", checkpoints=True)
     table = select_checkpoints(passk_targets(samples, k_grid(samples)))

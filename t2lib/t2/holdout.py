@@ -44,7 +44,7 @@ def holdout_split(table: pd.DataFrame, by: str, max_value: float) -> tuple[pd.Da
     ``by`` is ``"N"`` or ``"D"``; both parts must be non-empty.
     """
     t = check_table(table)
-    if by not in ("N", "D"):
+    if not isinstance(by, str) or by not in ("N", "D"):
         raise ValueError(f"by must be 'N' or 'D'; got {by!r}")
     mx = v.positive_scalar("max_value", max_value)
     inside = t[by].to_numpy(float) <= mx
@@ -137,7 +137,14 @@ def selection_sweep(table: pd.DataFrame, selections: dict, C_train, C_inf, *, n_
 
     if not isinstance(selections, dict) or not selections:
         raise ValueError("selections must be a non-empty dict {label: select_checkpoints kwargs}")
-    ct, ci = np.broadcast_arrays(np.atleast_1d(v.positive("C_train", C_train)), np.atleast_1d(v.positive("C_inf", C_inf)))
+    try:
+        ct, ci = np.broadcast_arrays(np.atleast_1d(v.positive("C_train", C_train)),
+                                     np.atleast_1d(v.positive("C_inf", C_inf)))
+    except ValueError as exc:
+        if "C_train" in str(exc) or "C_inf" in str(exc):
+            raise
+        raise ValueError(f"C_train and C_inf must broadcast to a common shape; got {np.shape(C_train)} and "
+                         f"{np.shape(C_inf)}") from None
     if ct.ndim != 1:
         raise ValueError("C_train and C_inf must be scalars or 1-D arrays")
     rows = []
