@@ -157,7 +157,7 @@ def test_k_gain_is_the_drop_from_k_lo_to_k_hi():
     assert m.gain == pytest.approx(math.log(8) - math.log(4)) and m.y_lo == pytest.approx(math.log(8))
     with pytest.raises(ValueError, match="k_lo"):
         k_gain(t, k_lo=2, k_hi=2)
-    with pytest.raises(ValueError, match="k = 4"):
+    with pytest.raises(ValueError, match="k_hi = 4"):
         k_gain(t, k_hi=4)
     with pytest.raises(ValueError, match="empty"):
         k_gain(t.iloc[:0])
