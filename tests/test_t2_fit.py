@@ -296,3 +296,12 @@ def test_log_beta_ratio_and_the_solver_reject_bad_input():
         least_squares_batched(f, np.zeros((2, 1)), np.array([6.0]), np.array([5.0]))
     with pytest.raises(ValueError, match="resid_jac"):
         least_squares_batched(None, np.zeros((2, 1)), np.array([-5.0]), np.array([5.0]))
+
+
+def test_approach2_sse_needs_no_samples_but_the_likelihood_does():
+    s = _simulate_counts(ACC, seed=3, problems=32)
+    t = passk_targets(s, [1, 2, 4, 8])
+    fit = fit_t2_accuracy(t, None, stage1=LOSS, method="sse")
+    assert fit.method == "sse" and np.all(np.isfinite(fit.predict(t)))
+    with pytest.raises(ValueError, match="samples"):
+        fit_t2_accuracy(t, None, stage1=LOSS)

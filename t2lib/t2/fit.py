@@ -916,7 +916,7 @@ def _stage2_starts(L: np.ndarray) -> np.ndarray:
     return np.stack([g.ravel() for g in grid], axis=1)
 
 
-def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str = "likelihood",
+def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame | None = None, *, method: str = "likelihood",
                     n_refine: int = 8, stage1: T2Fit | None = None, seed: int = 0,
                     maxiter: int = 200) -> T2AccuracyFit:
     r"""Fit the Approach-2 law in two stages.
@@ -934,8 +934,8 @@ def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str =
     ----------
     table : pandas.DataFrame
         A :func:`~t2lib.t2.targets.passk_targets` table (selected checkpoints), with ``pass_at_k``.
-    samples : pandas.DataFrame
-        The tidy counts of the same checkpoints (used by ``method="likelihood"``).
+    samples : pandas.DataFrame, optional
+        The tidy counts of the same checkpoints; required by ``method="likelihood"``, unused by ``"sse"``.
     method : {"likelihood", "sse"}
     n_refine : int
         Grid points refined by Newton's method.
@@ -952,7 +952,8 @@ def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str =
     pk = v.finite("table['pass_at_k']", t["pass_at_k"].to_numpy(float))
     if np.any((pk < 0) | (pk > 1)):
         raise ValueError("table['pass_at_k'] must lie in [0, 1]")
-    check_samples(samples)
+    if method == "likelihood" or samples is not None:
+        check_samples(samples)
     n_refine = integer("n_refine", n_refine, 1, 243)
     maxiter = integer("maxiter", maxiter, 1, 100_000)
     seed = _seed("seed", seed)
