@@ -23,7 +23,8 @@ def integer(name: str, x: Any, lo: int, hi: int) -> int:
     else:
         raise ValueError(f"{name} must be an integer in [{lo}, {hi}]; got {type(x).__name__}")
     if not lo <= val <= hi:
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi}] (allowed range: {lo} <= {name} <= {hi}); got {val}")
+        raise ValueError(f"{name} must be an integer in [{lo}, {hi}] (allowed range: {lo} <= {name} <= {hi}); "
+                         f"got {val}")
     return val
 
 

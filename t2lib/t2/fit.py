@@ -16,7 +16,8 @@ the gradient pointing outwards, and adapts a damping factor per row. No Python l
 **Approach 2** fits stage 1 (a Chinchilla law of the :math:`k = 1` target, the same solver with :math:`G = 0`) and
 stage 2, the five :math:`\theta` of :class:`~t2lib.t2.accuracy.T2AccuracyLaw`, either by the beta-binomial
 likelihood of the per-problem counts (each checkpoint :math:`j` has success rates
-:math:`p_{ij} \sim \mathrm{Beta}(\mu_j\nu_j, (1-\mu_j)\nu_j)` and :math:`c_{ij} \sim \mathrm{Binomial}(n_{ij}, p_{ij})`),
+:math:`p_{ij} \sim \mathrm{Beta}(\mu_j\nu_j, (1-\mu_j)\nu_j)` and
+:math:`c_{ij} \sim \mathrm{Binomial}(n_{ij}, p_{ij})`),
 
 .. math::
 
@@ -1025,7 +1026,8 @@ def coupled_law(loss_law: ChinchillaLaw, shape: float) -> T2AccuracyLaw:
     r"""The coupled law as an Approach-2 law: :math:`\theta = (0, 1, 1, \ln s, 1)`.
 
     Then :math:`\mu = \sigma(-\hat L) \approx e^{-\hat L}` (so :math:`-\ln\mathrm{pass@}1 \approx \hat L`) and
-    :math:`\nu = s\,e^{\hat L}`, i.e. :math:`p \sim \mathrm{Beta}(a, b)` with :math:`a = s\,\sigma(\hat L) \approx s` and
+    :math:`\nu = s\,e^{\hat L}`, i.e. :math:`p \sim \mathrm{Beta}(a, b)` with
+    :math:`a = s\,\sigma(\hat L) \approx s` and
     :math:`b \approx s\,e^{\hat L}`: a fixed tail shape :math:`s` (the power-law exponent of pass@k in :math:`k`,
     Schaeffer et al. 2025) and a scale :math:`b/a \approx 1/\mathrm{pass@}1` set by the loss law.
     """
@@ -1105,7 +1107,8 @@ class T2CoupledFit:
 
 def fit_t2_coupled(table: pd.DataFrame, *, n_starts: int = 64, seed: int = 0, maxiter: int = 150) -> T2CoupledFit:
     r"""Fit the **coupled** law to the Approach-1 target by least squares: pass@k of
-    :math:`p \sim \mathrm{Beta}(s\,\sigma(\hat L),\ s\,e^{\hat L}(1-\sigma(-\hat L)))`, :math:`\hat L = E + A/N^\alpha + B/D^\beta`.
+    :math:`p \sim \mathrm{Beta}(s\,\sigma(\hat L),\ s\,e^{\hat L}(1-\sigma(-\hat L)))`,
+    :math:`\hat L = E + A/N^\alpha + B/D^\beta`.
 
     The target is :math:`y = -\log\big(1 - \mathrm B(a, b+k)/\mathrm B(a, b)\big)`: for :math:`k\,\mathrm{pass@}1 \ll 1`
     it is :math:`\hat L - \log k` (every sample is a fresh chance: the gain from :math:`k` grows with the loss), and for

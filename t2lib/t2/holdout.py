@@ -74,7 +74,8 @@ class Holdout:
 
 def run_holdout(table: pd.DataFrame, samples: pd.DataFrame, by: str, max_value: float, *, n_starts: int = 64,
                 seed: int = 0) -> Holdout:
-    """Fit Approach 1, Approach 2 (likelihood and SSE) and the coupled law on one side of :func:`holdout_split`, predict the other.
+    """Fit Approach 1, Approach 2 (likelihood and SSE) and the coupled law on one side of :func:`holdout_split`,
+    predict the other.
 
     Parameters
     ----------
@@ -154,6 +155,7 @@ def selection_sweep(table: pd.DataFrame, selections: dict, C_train, C_inf, *, n_
         N, D, k = t2_optimal(fit.law, ct, ci)
         for j in range(ct.size):
             rows.append({"selection": label, "C_train": float(ct[j]), "C_inf": float(ci[j]),
-                         "checkpoints": sel.groupby(["N", "D"]).ngroups, "at bounds": ", ".join(fit.at_bounds) or "none",
+                         "checkpoints": sel.groupby(["N", "D"]).ngroups,
+                         "at bounds": ", ".join(fit.at_bounds) or "none",
                          "N": float(N[j]), "D": float(D[j]), "k": float(k[j]), "tokens_per_param": float(D[j] / N[j])})
     return pd.DataFrame(rows)

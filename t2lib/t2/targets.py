@@ -11,7 +11,8 @@ depends on :math:`n_i`. The target used here is instead
 
 with :math:`\widehat{\mathrm{pass}_i@k}` the unbiased estimator of Chen et al. (2021). The mean inside the log is
 unbiased for the benchmark's pass@k whatever the :math:`n_i`, so :math:`y` depends on :math:`n` only through its
-noise (and a small Jensen bias of the log). By Jensen's inequality :math:`y(k) \le \frac1P\sum_i -\log \mathrm{pass}_i@k`:
+noise (and a small Jensen bias of the log). By Jensen's inequality
+:math:`y(k) \le \frac1P\sum_i -\log \mathrm{pass}_i@k`:
 it is the quantity the paper's objective upper-bounds (its footnote 1).
 
 - :func:`k_grid` — powers of two up to the smallest :math:`n_i` of the samples;
@@ -61,7 +62,8 @@ def check_samples(samples: Any, name: str = "samples") -> pd.DataFrame:
     appears twice.
     """
     if not isinstance(samples, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame with columns {SAMPLE_COLUMNS}; got {type(samples).__name__}")
+        raise ValueError(f"{name} must be a pandas DataFrame with columns {SAMPLE_COLUMNS}; "
+                         f"got {type(samples).__name__}")
     missing = [c for c in SAMPLE_COLUMNS if c not in samples.columns]
     if missing:
         raise ValueError(f"{name} must have the columns {SAMPLE_COLUMNS}; missing {missing}")
