@@ -1,7 +1,8 @@
 r"""T² laws fitted on public data (chapter 9): ``FITTED`` maps a name to a :class:`NamedLaw`.
 
 The values are those of chapter 9's default fits on the Pythia checkpoints × 128 GSM8K problems
-(:func:`t2lib.data.load_pythia_samples` with ``checkpoints=True``, selection :func:`~t2lib.t2.targets.select_checkpoints`
+(:func:`t2lib.data.load_pythia_samples` with ``checkpoints=True``, selection
+:func:`~t2lib.t2.targets.select_checkpoints`
 with its defaults: :math:`D \ge 2\times10^9` tokens, :math:`k \in \{1, 2, \dots, 128\}`), stored as constants so that
 ``python -m t2lib plan`` stays fast; ``tests/test_t2_fitted.py`` re-fits them from the data with
 :func:`refit` and checks every stored value (relative tolerance :data:`REFIT_RTOL`). The MATH fits are **not**
@@ -40,8 +41,8 @@ PYTHIA_GSM8K_APPROACH2 = T2AccuracyLaw(
 separately identified (chapter 9)."""
 
 PYTHIA_GSM8K_COUPLED = T2AccuracyLaw(
-    loss_law=ChinchillaLaw(E=4.4491341, A=26810.533, B=1659871.1, alpha=0.52542549, beta=0.62534477),
-    theta0=0.0, theta1=1.0, theta2=1.0, theta3=-0.027035089, theta4=1.0)
+    loss_law=ChinchillaLaw(E=4.4491344, A=26810.409, B=1659851.8, alpha=0.52542524, beta=0.62534425),
+    theta0=0.0, theta1=1.0, theta2=1.0, theta3=-0.027020656, theta4=1.0)
 """The coupled law of :func:`t2lib.t2.fit.fit_t2_coupled` on GSM8K (Beta shape e^θ₃ = 0.973)."""
 
 _SOURCE = ("chapter 9 (09_t2_public_data): fitted to -log mean pass@k of the Pythia checkpoints x 128 GSM8K "
@@ -64,7 +65,7 @@ def refit(name: str):
     from .fit import fit_t2, fit_t2_accuracy, fit_t2_coupled
     from .targets import k_grid, passk_targets, select_checkpoints
 
-    if name not in FITTED:
+    if not isinstance(name, str) or name not in FITTED:
         raise ValueError(f"name must be one of {sorted(FITTED)}; got {name!r}")
     samples = load_pythia_samples("GSM8K", checkpoints=True)
     table = select_checkpoints(passk_targets(samples, k_grid(samples)))
