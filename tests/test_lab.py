@@ -189,7 +189,7 @@ def test_cache_hit_and_miss(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("kw", [dict(plan="x"), dict(plan=pd.DataFrame()), dict(workers=0), dict(seed=-2),
-                                dict(recipe=dict(momentum=0.9))])
+                                dict(recipe=dict(momentum=0.9)), dict(platform="abacus")])
 def test_run_grid_rejects_bad_input(kw, tmp_path):
     args = dict(plan=plan_grid([1e10], overtrained_budgets=[]), cache_dir=tmp_path)
     args.update(kw)

@@ -189,13 +189,16 @@ def load_run(path) -> dict:
 
 
 # --------------------------------------------------------------------------- workers
-def _init_worker(counter, cores: list[int], xla_cache: str) -> None:
-    """Pin this worker to one core (round robin) and point XLA at the persistent compilation cache."""
+def _init_worker(counter, cores: list[int], xla_cache: str, platform: str = "cpu") -> None:
+    """Pin this worker to one core (round robin), choose JAX's platform and point XLA at the compilation cache."""
     with counter.get_lock():
         i = counter.value
         counter.value += 1
     if hasattr(os, "sched_setaffinity") and cores:
         os.sched_setaffinity(0, {cores[i % len(cores)]})
+    import jax
+
+    jax.config.update("jax_platforms", platform)
     _use_xla_cache(xla_cache)
 
 
@@ -226,7 +229,7 @@ def _lang_kwargs(lang: SyntheticLanguage) -> dict:
 
 def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None, *,
              language: SyntheticLanguage | None = None, recipe: dict | None = None,
-             progress: bool = True) -> pd.DataFrame:
+             progress: bool = True, platform: str = "cpu") -> pd.DataFrame:
     """Train (or read from the cache) every run of ``plan``; one row per run.
 
     Parameters
@@ -247,6 +250,10 @@ def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None
         Overrides of :data:`~t2lib.lab.train.RECIPE`.
     progress : bool
         Print one line per run as it finishes (trained, with its time, or read from the cache).
+    platform : str
+        JAX platform of the workers: ``"cpu"`` (the default; nothing in the book needs more) or ``"cuda"`` /
+        ``"gpu"`` for larger grids on a GPU (install the CUDA build of ``jaxlib``; use ``workers=1`` per GPU).
+        Runs on another platform are cached under other keys.
 
     Returns
     -------
@@ -274,7 +281,11 @@ def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     root.mkdir(parents=True, exist_ok=True)
     xla_cache = str(root / "xla")
+    if platform not in ("cpu", "cuda", "gpu", "rocm", "tpu"):
+        raise ValueError(f"platform must be one of 'cpu', 'cuda', 'gpu', 'rocm', 'tpu'; got {platform!r}")
     configs = [_run_config(row, seed, lang, rec) for _, row in plan.iterrows()]
+    if platform != "cpu":  # CPU keys stay as they were; other platforms give other bits
+        configs = [c | {"platform": platform} for c in configs]
     keys = [cache_key(c) for c in configs]
     paths = [root / f"run-{k}.npz" for k in keys]
     cached = np.array([p.exists() for p in paths])
@@ -300,7 +311,7 @@ def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None
         cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
         counter = ctx.Value("i", 0)
         with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx, initializer=_init_worker,
-                                 initargs=(counter, cores, xla_cache)) as pool:
+                                 initargs=(counter, cores, xla_cache, platform)) as pool:
             futures = [pool.submit(_train_and_store, a) for a in args]
             for fut in as_completed(futures):
                 i, _, sec, cpu = fut.result()
