@@ -20,7 +20,8 @@ import sys as _sys
 if "jax" not in _sys.modules:
     _flags = _os.environ.get("XLA_FLAGS", "")
     if "xla_cpu_multi_thread_eigen" not in _flags:
-        _os.environ["XLA_FLAGS"] = (_flags + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
+        _single = " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+        _os.environ["XLA_FLAGS"] = (_flags + _single).strip()
 
 from .language import TOKENS, Questions, SyntheticLanguage  # noqa: E402
 from .model import attention_flop_fraction, param_count  # noqa: E402

@@ -22,8 +22,8 @@ import pandas as pd
 
 from .. import _validate as v
 
-__all__ = ["log1mexp", "neg_log_passk", "passk", "task_table", "relative_error", "nearest_run_prediction", "best_measured", "ROBERTS_2026_RQ2_REL_ERROR",
-           "compare_at_budget"]
+__all__ = ["log1mexp", "neg_log_passk", "passk", "task_table", "relative_error", "nearest_run_prediction",
+           "best_measured", "ROBERTS_2026_RQ2_REL_ERROR", "compare_at_budget"]
 
 def log1mexp(x) -> np.ndarray:
     r""":math:`\log(1 - e^{x})` for :math:`x \le 0`, without cancellation (Mächler's two branches)."""

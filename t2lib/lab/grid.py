@@ -6,12 +6,13 @@ every shape with :math:`D/N \ge` ``overtrained_ratio``). :math:`D = C/(6N)` exac
 nearest whole number of batches, so the tokens it sees (``D_trained``) differ by less than half a batch.
 
 :func:`run_grid` runs the plan on ``workers`` processes (``spawn``; each pinned to one core with
-:func:`os.sched_setaffinity` and single-threaded XLA: XLA partitions work by the cores a process sees at start, so
-a single-core process gives the same bits on any machine), longest runs first, and prints one line per run as it finishes. Each run is cached under a key that hashes the code of the lab
-(:mod:`~t2lib.lab.language`, :mod:`~t2lib.lab.model`, :mod:`~t2lib.lab.train`), the package versions, the
-configuration and the seed: re-running with the same key reads the file instead of training. The cache directory
-is ``cache_dir``, else ``$T2LIB_LAB_CACHE``, else ``_build/lab_cache`` in the repository; XLA's compiled programs are
-cached in its ``xla`` subfolder, so a cold start compiles each model shape once per machine.
+:func:`os.sched_setaffinity` and single-threaded XLA: XLA partitions work by the cores a process sees at start, so a
+single-core process gives the same bits on any machine), longest runs first, and prints one line per run as it
+finishes. Each run is cached under a key that hashes the code of the lab (:mod:`~t2lib.lab.language`,
+:mod:`~t2lib.lab.model`, :mod:`~t2lib.lab.train`), the package versions, the configuration and the seed: re-running
+with the same key reads the file instead of training. The cache directory is ``cache_dir``, else
+``$T2LIB_LAB_CACHE``, else ``_build/lab_cache`` in the repository; XLA's compiled programs are cached in its ``xla``
+subfolder, so a cold start compiles each model shape once per machine.
 """
 from __future__ import annotations
 
@@ -121,7 +122,8 @@ def plan_grid(budgets, widths=(8, 12, 16, 24, 32, 48, 64), depth: int = 2, *, ra
     n_over = over.sum(axis=1)[np.isin(C, ob)]
     if np.any(n_over == 0):
         raise ValueError(f"overtrained_budgets {ob[n_over == 0].tolist()} cannot be met: no shape with "
-                         f"D/N >= {ot} and at least {min_steps} steps (allowed: add smaller widths or raise the budget)")
+                         f"D/N >= {ot} and at least {min_steps} steps (allowed: add smaller widths or raise the "
+                         f"budget)")
     rows = []
     for kind, m in (("isoflop", iso), ("overtrained", over)):
         i, j = np.nonzero(m)
@@ -259,7 +261,8 @@ def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None
     -------
     pandas.DataFrame
         The plan's columns plus ``D_trained``, ``steps``, ``val_loss``, ``seconds`` and ``cpu_seconds``
-        (training wall and CPU time, also for cached runs), ``cached`` (read, not trained, in this call), ``key``, and per run the arrays
+        (training wall and CPU time, also for cached runs), ``cached`` (read, not trained, in this call), ``key``,
+        and per run the arrays
         ``answer_logprob``, ``curve_tokens``, ``curve_loss``.
     """
     if not isinstance(plan, pd.DataFrame) or not set(PLAN_COLUMNS) <= set(plan.columns) or len(plan) == 0:
