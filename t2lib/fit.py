@@ -848,7 +848,8 @@ def huber_nll(theta, log_sigma, N, D, loss, *, delta: float = 1e-3) -> np.ndarra
     z = r / sig
     c = np.clip(z, -delta, delta)
     n = N.size
-    return (c * (z - 0.5 * c)).sum(axis=-1) + n * ls + n * huber_log_normaliser(delta)
+    return v.finite_result((c * (z - 0.5 * c)).sum(axis=-1) + n * ls + n * huber_log_normaliser(delta),
+                           "the negative log-likelihood", theta=theta, log_sigma=ls)
 
 
 @dataclass(frozen=True)

@@ -680,6 +680,7 @@ def cost_comparison(
     ell = _quality_loss(law, Nq)
     kw = dict(prompt_tokens=prompt_tokens, generated_tokens=generated_tokens, price_ratio=price_ratio,
               mfu_train=mfu_train, mfu_prompt=mfu_prompt, mfu_generate=mfu_generate)
+    v.broadcast(quality_params=Nq, prompt_tokens=cost_equivalent_tokens(**kw))
     d_chin = chinchilla_optimal_tokens(law, Nq)
     n, d = cost_optimal(law, ell, **kw)
     c_chin = lifetime_cost(Nq, d_chin, **kw)

@@ -48,7 +48,7 @@ def assign_budgets(C, budgets=HOFFMANN_BUDGETS, *, width_dex: float = 0.1) -> np
     """
     C = v.positive("C", C)
     b = _budgets(budgets)
-    width = float(v.positive("width_dex", width_dex))
+    width = v.positive_scalar("width_dex", width_dex)
     dist = np.abs(np.log10(C)[..., None] - np.log10(b))
     k = np.argmin(dist, axis=-1)
     return np.where(np.take_along_axis(dist, k[..., None], -1)[..., 0] <= width, k, -1)

@@ -159,7 +159,7 @@ class OvertrainingLaw(v.PositiveParams):
             Training FLOPs, positive and finite.
         """
         C = v.positive("C", C)
-        return np.sqrt(C / (6.0 * self.M_star)), np.sqrt(C * self.M_star / 6.0)
+        return v.finite_result((np.sqrt(C / (6.0 * self.M_star)), np.sqrt(C * self.M_star / 6.0)), "the optimum", C=C)
 
     def iso_loss(self, loss, M) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         r"""Compute, parameters and tokens that reach ``loss`` at token multiplier ``M``.

@@ -123,7 +123,10 @@ def _check_samples(samples: Any, by: Any) -> None:
         keys = list(by)
     else:
         raise ValueError(f"by must be a column name or a list of column names; got {by!r}")
-    v.frame("samples", samples, ["n", "c", *keys], finite_columns=("n", "c"))
+    v.frame("samples", samples, ["n", "c"], finite_columns=("n", "c"))
+    missing = [k for k in keys if k not in samples.columns]
+    if missing:
+        raise ValueError(f"by must name columns of samples; missing {missing}")
 
 
 def _scalar_or_array(out: np.ndarray) -> np.ndarray | float:
@@ -530,7 +533,7 @@ def beta_neg_log_pass_at_k(a: Any, b: Any, k: Any) -> np.ndarray | float:
     if np.any(k_ <= 0):
         raise ValueError("k must be positive (allowed range: 0 < k < inf) for -log pass@k")
     logf = special.betaln(a_, b_ + k_) - special.betaln(a_, b_)
-    return _scalar_or_array(-np.log(-np.expm1(logf)))
+    return _scalar_or_array(v.finite_result(-np.log(-np.expm1(logf)), "-log pass@k", a=a_, b=b_, k=k_))
 
 
 def beta_tail_asymptote(a: Any, b: Any, k: Any, scale: Any = 1.0) -> np.ndarray | float:
@@ -558,7 +561,9 @@ def beta_tail_asymptote(a: Any, b: Any, k: Any, scale: Any = 1.0) -> np.ndarray 
     s = v.positive("scale", scale)
     if np.any(s > 1):
         raise ValueError(f"scale must lie in (0, 1]; got {scale!r}")
-    return _scalar_or_array(np.exp(special.gammaln(a_ + b_) - special.gammaln(b_) - a_ * np.log(s * k_)))
+    a_, b_, k_, s = _broadcast(a=a_, b=b_, k=k_, scale=s)
+    out = np.exp(special.gammaln(a_ + b_) - special.gammaln(b_) - a_ * np.log(s * k_))
+    return _scalar_or_array(v.finite_result(out, "the asymptote", a=a_, b=b_, k=k_, scale=s))
 
 
 def beta_binomial_loglik(a: Any, b: Any, n: Any, c: Any) -> np.ndarray | float:
