@@ -7,6 +7,8 @@ count and (for frames) a DataFrame without its columns or with NaN. Goal: no cra
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -43,6 +45,19 @@ def test_discovery_covers_the_t2_package_and_methods():
     assert not any(n.startswith("t2lib.lab") for n in names) or api_fuzz._jax()
 
 
+@functools.lru_cache(maxsize=None)
+def _specs():
+    cs = api_fuzz.cases()
+    api_fuzz.t2_cases(cs)
+    return api_fuzz.public_callables(), cs, api_fuzz.by_name()
+
+
+def _baseline(qual):
+    names, cs, by = _specs()
+    target, kwargs, _, _ = api_fuzz.resolve(qual, names[qual], cs, by)
+    return target, kwargs
+
+
 POSITIVE_ARRAYS = [("t2lib.flops.training_flops", "N"), ("t2lib.flops.training_flops", "D"),
                    ("t2lib.laws.ChinchillaLaw.loss", "D"), ("t2lib.inference.lifetime_flops", "D_train"),
                    ("t2lib.t2.law.T2Law.loss", "k"), ("t2lib.overtraining.OvertrainingLaw.loss", "M")]
@@ -54,10 +69,7 @@ POSITIVE_ARRAYS = [("t2lib.flops.training_flops", "N"), ("t2lib.flops.training_f
        good=st.floats(1e3, 1e12))
 def test_one_bad_element_anywhere_in_an_array_is_named(case, size, where, bad, good):
     qual, arg = case
-    fn = api_fuzz.public_callables()[qual]
-    cs = api_fuzz.cases()
-    api_fuzz.t2_cases(cs)
-    target, kwargs, _, _ = api_fuzz.resolve(qual, fn, cs, api_fuzz.by_name())
+    target, kwargs = _baseline(qual)
     x = np.full(size, good)
     x[where % size] = bad
     kwargs = {k: (x if k == arg else (np.full(size, api_fuzz._value(v_)[0]) if isinstance(api_fuzz._value(v_), np.ndarray)
