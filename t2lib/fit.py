@@ -553,23 +553,26 @@ def _prepare(N, D, loss, delta):
 
 def _minimize_chunk(args) -> BatchResult:
     """Worker of :func:`fit_chinchilla` with ``workers > 1``: run one block of starts."""
-    lN, lD, lL, delta, starts, maxiter = args
-    prob = _HuberProblem(lN, lD, lL, delta)
+    lN, lD, lL, delta, starts, maxiter, weights = args
+    prob = _HuberProblem(lN, lD, lL, delta, weights=weights)
     return minimize_batched(prob.fgh, prob.f, starts, maxiter=maxiter)
 
 
-def _minimize_starts(lN, lD, lL, delta, starts, maxiter, workers) -> BatchResult:
-    """Run every start, in ``workers`` processes over interleaved blocks of starts (each row is independent)."""
+def _minimize_starts(lN, lD, lL, delta, starts, maxiter, workers, weights=None) -> BatchResult:
+    """Run every start, in ``workers`` processes over interleaved blocks of starts (each row is independent).
+
+    ``weights`` (``(S, n)``, one row per start, or ``None``) travel with their starts."""
     if workers == 1 or starts.shape[0] < 2 * workers:
-        return _minimize_chunk((lN, lD, lL, delta, starts, maxiter))
+        return _minimize_chunk((lN, lD, lL, delta, starts, maxiter, weights))
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     order = np.concatenate([np.arange(w, starts.shape[0], workers) for w in range(workers)])  # interleaved: balanced
     blocks = np.array_split(starts[order], workers)
+    wblocks = [None] * workers if weights is None else np.array_split(weights[order], workers)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        parts = list(pool.map(_minimize_chunk, [(lN, lD, lL, delta, b, maxiter) for b in blocks]))
+        parts = list(pool.map(_minimize_chunk, [(lN, lD, lL, delta, b, maxiter, w) for b, w in zip(blocks, wblocks)]))
     inv = np.argsort(order)
     return BatchResult(x=np.concatenate([r.x for r in parts])[inv], f=np.concatenate([r.f for r in parts])[inv],
                        converged=np.concatenate([r.converged for r in parts])[inv],
@@ -773,7 +776,8 @@ class BootstrapResult:
 
 
 def bootstrap_chinchilla(N, D, loss, *, n_resamples: int = 4000, seed: int = 0, delta: float = 1e-3,
-                         start=None, scheme: str = "multinomial", maxiter: int = 500) -> BootstrapResult:
+                         start=None, scheme: str = "multinomial", maxiter: int = 500,
+                         workers: int = 1) -> BootstrapResult:
     r"""Non-parametric bootstrap of the Approach-3 fit (Efron & Tibshirani 1993).
 
     Each resample draws the ``n`` runs with replacement (integer counts :math:`w_{ki}`) and minimises
@@ -796,6 +800,12 @@ def bootstrap_chinchilla(N, D, loss, *, n_resamples: int = 4000, seed: int = 0, 
     start : array_like, shape (5,), optional
         Initial :math:`\theta` for every resample; default the full-data optimum found by
         :func:`fit_chinchilla` with Hoffmann's grid.
+    maxiter : int
+        Iteration cap per resample.
+    workers : int
+        Processes over which the resamples are split (interleaved blocks; ``1``, the default, runs in this
+        process). Every resample is optimised independently from the same start; only the order of
+        floating-point sums can differ between block sizes.
 
     Returns
     -------
@@ -803,15 +813,15 @@ def bootstrap_chinchilla(N, D, loss, *, n_resamples: int = 4000, seed: int = 0, 
     """
     lN, lD, lL, delta = _prepare(N, D, loss, delta)
     maxiter = v.integer("maxiter", maxiter, 1)
+    workers = v.integer("workers", workers, 1, 1024)
     resample_counts(1, n_resamples, seed, scheme=scheme)  # argument checks before the (long) full-data fit
     if start is None:
-        start = fit_chinchilla(N, D, loss, delta=delta).theta
+        start = fit_chinchilla(N, D, loss, delta=delta, workers=workers).theta
     start = _check_theta("start", start)
     if start.shape != (_N_PARAMS,):
         raise ValueError(f"start must have shape (5,); got shape {start.shape}")
     W = resample_counts(lN.size, n_resamples, seed, scheme=scheme)
-    prob = _HuberProblem(lN, lD, lL, delta, weights=W)
-    st = minimize_batched(prob.fgh, prob.f, np.tile(start, (W.shape[0], 1)), maxiter=int(maxiter))
+    st = _minimize_starts(lN, lD, lL, delta, np.tile(start, (W.shape[0], 1)), maxiter, workers, weights=W)
     return BootstrapResult(theta=st.x, objective=st.f * delta**2, converged=st.converged, counts=W)
 
 
