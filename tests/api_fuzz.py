@@ -65,6 +65,14 @@ class Fresh:
         return self.make()
 
 
+class Alt:
+    """Valid alternatives for an argument name (e.g. a Chinchilla law or a T² law for ``law``, an array or a
+    scalar budget); the first combination whose baseline call succeeds is used."""
+
+    def __init__(self, *options: Any):
+        self.options = options
+
+
 def _value(x: Any) -> Any:
     return x() if isinstance(x, Fresh) else x
 
@@ -311,13 +319,17 @@ def _tmp_notebook() -> str:
 def by_name() -> dict[str, Any]:
     """Valid values keyed by argument name, used unless a case overrides them."""
     from t2lib.laws import HOFFMANN_2022
+    from t2lib.t2 import T2AccuracyLaw, T2Law
 
+    t2law = T2Law(E=1.5, A=400.0, B=400.0, alpha=0.34, beta=0.28, G=0.3, gamma=0.4)
+    t2acc = T2AccuracyLaw(loss_law=HOFFMANN_2022, theta0=2.5, theta1=5.0, theta2=0.9, theta3=1.0, theta4=-0.5)
     return {
-        "N": np.array([1e8, 1e9, 7e10]),
-        "D": np.array([2e9, 2e10, 1.4e12]),
+        "N": Alt(np.array([1e8, 1e9, 7e10]), 1e9),
+        "D": Alt(np.array([2e9, 2e10, 1.4e12]), 2e10),
+        "k": Alt(np.array([1.0, 10.0, 100.0]), 10.0),
         "D_train": np.array([2e9, 2e10, 1.4e12]),
         "C": np.array([1e19, 1e21, 5.76e23]),
-        "law": HOFFMANN_2022,
+        "law": Alt(HOFFMANN_2022, t2law, t2acc),
         "loss": np.array([2.5, 2.2, 1.95]),
         "inference_tokens": np.array([0.0, 1e10, 1e12]),
         "tokens": np.array([1e3, 1e6, 1e9]),
@@ -334,8 +346,8 @@ def by_name() -> dict[str, Any]:
         "m": 3.0, "n": 4.0, "p": 5.0,
         "delta": 1e-3,
         "seed": 0,
-        "C_train": np.array([1e20, 1e22, 1e24]),
-        "C_inf": np.array([1e10, 1e12, 1e14]),
+        "C_train": Alt(np.array([1e20, 1e22, 1e24]), 1e22),
+        "C_inf": Alt(np.array([1e10, 1e12, 1e14]), 1e12),
         "min_samples": None,
         "N_min": 1e3,
         "models": Fresh(lambda: _gadre_models().copy()),
@@ -621,10 +633,14 @@ def resolve(qual: str, fn: Callable, cs: dict, names: dict) -> tuple[Callable, d
     inst = spec.pop("__instance__", None)
     owner_qual = qual.rsplit(".", 1)[0]
     target = fn
+    if inst is None and not inspect.isclass(fn) and inspect.isclass(_lookup(owner_qual)):
+        member = inspect.getattr_static(_lookup(owner_qual), qual.rsplit(".", 1)[1], None)
+        if not isinstance(member, (classmethod, staticmethod)):
+            inst = _instance_for(owner_qual, cs, names)
+            if inst is None:
+                return None  # a method without an instance
     if inst is not None:
         target = getattr(inst, qual.rsplit(".", 1)[1])
-    elif owner_qual in cs and not inspect.isclass(fn) and inspect.isclass(_lookup(owner_qual)):
-        return None  # a method without an instance
     try:
         sig = inspect.signature(target)
     except (TypeError, ValueError):
@@ -642,10 +658,39 @@ def resolve(qual: str, fn: Callable, cs: dict, names: dict) -> tuple[Callable, d
             kwargs[p.name] = p.default
         else:
             return None
-    for k in spec:
-        if k not in kwargs:
-            raise KeyError(f"baseline of {qual} names {k!r}, which is not an argument")
+    stale = [k for k in spec if k not in kwargs]
+    if stale:
+        return None  # the baseline names arguments the callable no longer has: it needs a new one
     return target, kwargs, accept, defaults
+
+
+def _combinations(kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+    """Concrete baselines from kwargs that may hold :class:`Alt` values (a few combinations, first option first)."""
+    alts = {k: a.options for k, a in kwargs.items() if isinstance(a, Alt)}
+    if not alts:
+        return [kwargs]
+    width = max(len(o) for o in alts.values())
+    combos = [{**kwargs, **{k: o[min(i, len(o) - 1)] for k, o in alts.items()}} for i in range(width)]
+    for k, opts in alts.items():  # vary one argument at a time around the first options
+        for o in opts[1:]:
+            combos.append({**combos[0], k: o})
+    return combos[:24]
+
+
+def _instance_for(owner_qual: str, cs: dict, names: dict):
+    """An instance of a public class built from its own baseline (for methods without an explicit instance)."""
+    cls = _lookup(owner_qual)
+    if not inspect.isclass(cls):
+        return None
+    r = resolve(owner_qual, cls, cs, names)
+    if r is None:
+        return None
+    for kw in _combinations(r[1]):
+        try:
+            return call(cls, kw)
+        except Exception:  # noqa: BLE001 - try the next combination
+            continue
+    return None
 
 
 def _lookup(qual: str):
@@ -687,10 +732,17 @@ def run(only: Callable[[str], bool] = lambda q: True) -> tuple[list[Outcome], li
         rej = accept.pop("__reject__")
         acc = {k: set(DEFAULT_ACCEPT.get(k, set())) | set(accept.get(k, set())) for k in kwargs}
         t0 = time.perf_counter()
-        try:
-            outcomes += fuzz_one(qual, target, kwargs, acc, defaults, rej)
-        except Exception as exc:  # the baseline itself failed
-            missing.append(f"{qual} (baseline call failed: {type(exc).__name__}: {exc})")
+        err = None
+        for kw in _combinations(kwargs):
+            try:
+                call(target, kw)
+            except Exception as exc:  # noqa: BLE001 - not a valid baseline: try the next combination
+                err = exc
+                continue
+            outcomes += fuzz_one(qual, target, kw, acc, defaults, rej)
+            break
+        else:
+            missing.append(f"{qual} (baseline call failed: {type(err).__name__}: {err})")
         TIMES[qual] = time.perf_counter() - t0
     return outcomes, missing
 
