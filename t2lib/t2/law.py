@@ -124,12 +124,7 @@ class T2Law:
         return t2_optimal(self, C_train, C_inf, min_samples=min_samples)
 
 
-def _broadcast(**arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    try:
-        return tuple(np.broadcast_arrays(*arrays.values()))
-    except ValueError:
-        desc = ", ".join(f"{k}: {np.shape(a)}" for k, a in arrays.items())
-        raise ValueError(f"{', '.join(arrays)} must broadcast to a common shape; got {desc}") from None
+_broadcast = v.broadcast  # the shared helper: names every argument and its shape
 
 
 def _check_min_samples(min_samples) -> float | None:
