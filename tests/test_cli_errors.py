@@ -64,6 +64,21 @@ def test_failing_cell_number_ignores_the_injected_parameters_cell(tmp_path):
     assert book._source_cell_index(out, 1) == 1
 
 
+@pytest.mark.book
+def test_run_reports_the_source_cell_of_a_failure_with_parameters(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Broken"),
+                nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("y = 2"),
+                nbformat.v4.new_code_cell("z = y / (x - 2)")]
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    src = tmp_path / "broken.ipynb"
+    nbformat.write(nb, str(src))
+    proc = _run("run", str(src), "-p", "x", "2", "-o", str(tmp_path / "out"))
+    assert proc.returncode == 1
+    assert "cell 3 " in proc.stderr and "ZeroDivisionError" in proc.stderr, proc.stderr  # not papermill's 4
+
+
 def test_nonexistent_data_dir_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("T2LIB_DATA_DIR", str(tmp_path / "typo"))
     with pytest.raises(_registry.DataError, match="T2LIB_DATA_DIR"):
