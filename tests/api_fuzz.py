@@ -743,6 +743,38 @@ DEFAULT_ACCEPT = {"inference_tokens": {"zero"}, "tokens": {"zero"}, "prompt_toke
 
 
 TIMES: dict[str, float] = {}
+BUDGET_SECONDS = 20  # per callable: a baseline that trains a model or runs a full fit needs a cheaper one
+
+
+class _OverBudget(BaseException):
+    """Raised by the alarm when one callable's fuzzing exceeds its time budget (not an Exception: never caught
+    as the callable's own error)."""
+
+
+class _time_budget:
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        self.on = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        if self.on:
+            def alarm(signum, frame):
+                raise _OverBudget()
+
+            self.old = signal.signal(signal.SIGALRM, alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc):
+        if self.on:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.old)
+        return False
 
 
 def run(only: Callable[[str], bool] = lambda q: True) -> tuple[list[Outcome], list[str]]:
@@ -766,16 +798,22 @@ def run(only: Callable[[str], bool] = lambda q: True) -> tuple[list[Outcome], li
         acc = {k: set(DEFAULT_ACCEPT.get(k, set())) | set(accept.get(k, set())) for k in kwargs}
         t0 = time.perf_counter()
         err = None
-        for kw in _combinations(kwargs):
-            try:
-                call(target, kw)
-            except Exception as exc:  # noqa: BLE001 - not a valid baseline: try the next combination
-                err = exc
-                continue
-            outcomes += fuzz_one(qual, target, kw, acc, defaults, rej)
-            break
-        else:
-            missing.append(f"{qual} (baseline call failed: {type(err).__name__}: {err})")
+        try:
+            with _time_budget(BUDGET_SECONDS):
+                for kw in _combinations(kwargs):
+                    try:
+                        call(target, kw)
+                    except _OverBudget:
+                        raise
+                    except Exception as exc:  # noqa: BLE001 - not a valid baseline: try the next combination
+                        err = exc
+                        continue
+                    outcomes += fuzz_one(qual, target, kw, acc, defaults, rej)
+                    break
+                else:
+                    missing.append(f"{qual} (baseline call failed: {type(err).__name__}: {err})")
+        except _OverBudget:
+            missing.append(f"{qual} (fuzzing took over {BUDGET_SECONDS} s: give it a cheaper baseline)")
         TIMES[qual] = time.perf_counter() - t0
     return outcomes, missing
 
