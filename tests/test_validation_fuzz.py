@@ -77,3 +77,55 @@ def test_one_bad_element_anywhere_in_an_array_is_named(case, size, where, bad, g
     with pytest.raises(ValueError) as exc:
         api_fuzz.call(target, kwargs)
     assert api_fuzz.names_argument(str(exc.value), arg)
+
+
+@functools.lru_cache(maxsize=None)
+def _integer_arguments() -> tuple[tuple[str, str], ...]:
+    """(callable, argument) pairs whose valid baseline value is an int: counts, seeds, iteration caps, ..."""
+    names, cs, by = _specs()
+    out = []
+    for qual, fn in names.items():
+        r = api_fuzz.resolve(qual, fn, cs, by)
+        if r is None:
+            continue
+        target, kwargs, accept, _ = r
+        for kw in api_fuzz._combinations(kwargs):
+            try:
+                api_fuzz.call(target, kw)
+            except Exception:  # noqa: BLE001 - not this combination
+                continue
+            for arg, val in kw.items():
+                val = api_fuzz._value(val)
+                if (isinstance(val, (int, np.integer)) and not isinstance(val, (bool, np.bool_))
+                        and "non_integer" not in accept.get(arg, set())):
+                    out.append((qual, arg))
+            break
+    return tuple(sorted(out))
+
+
+def test_integer_arguments_are_found():
+    pairs = dict(_integer_arguments())
+    assert {"t2lib.fit.resample_counts", "t2lib.flops.kaplan_params", "t2lib.fmt.number"} <= set(pairs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), whole=st.integers(1, 1000), frac=st.floats(0.01, 0.99))
+def test_a_fractional_count_is_never_truncated(data, whole, frac):
+    qual, arg = data.draw(st.sampled_from(_integer_arguments()))
+    target, kwargs = _baseline_working(qual)
+    with pytest.raises(ValueError) as exc:
+        api_fuzz.call(target, {**kwargs, arg: whole + frac})
+    assert api_fuzz.names_argument(str(exc.value), arg), str(exc.value)
+
+
+@functools.lru_cache(maxsize=None)
+def _baseline_working(qual):
+    names, cs, by = _specs()
+    target, kwargs, _, _ = api_fuzz.resolve(qual, names[qual], cs, by)
+    for kw in api_fuzz._combinations(kwargs):
+        try:
+            api_fuzz.call(target, kw)
+        except Exception:  # noqa: BLE001
+            continue
+        return target, kw
+    raise AssertionError(f"no working baseline for {qual}")
