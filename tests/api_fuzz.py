@@ -127,6 +127,9 @@ RECORDS = {
 from t2fit_fuzz_cases import T2FIT_RECORDS  # noqa: E402
 
 RECORDS |= T2FIT_RECORDS
+from lab_fuzz_cases import LAB_RECORDS  # noqa: E402  (tests/lab_fuzz_cases.py, chapter 10)
+
+RECORDS |= LAB_RECORDS
 
 
 def public_modules() -> list[str]:
@@ -636,6 +639,10 @@ def pending_cases(cs: dict[str, dict[str, Any]]) -> None:
     from t2lib.laws import HOFFMANN_2022
 
     t2fit_cases(cs, Fresh)
+    if _jax():
+        from lab_fuzz_cases import lab_cases
+
+        lab_cases(cs, Fresh)
 
     def plan():
         from t2lib.plan import plan as _plan

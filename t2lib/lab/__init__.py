@@ -26,8 +26,8 @@ if "jax" not in _sys.modules:
 from .language import TOKENS, Questions, SyntheticLanguage  # noqa: E402
 from .model import attention_flop_fraction, param_count  # noqa: E402
 from .train import RECIPE, TrainResult, answer_logprob, sample_answers, train  # noqa: E402
-from .grid import ENV_CACHE, cache_key, default_cache_dir, load_run, plan_grid, run_grid  # noqa: E402
+from .grid import ENV_CACHE, default_cache_dir, plan_grid, run_grid  # noqa: E402
 
 __all__ = ["TOKENS", "Questions", "SyntheticLanguage", "attention_flop_fraction", "param_count", "RECIPE",
-           "TrainResult", "answer_logprob", "sample_answers", "train", "ENV_CACHE", "cache_key",
-           "default_cache_dir", "load_run", "plan_grid", "run_grid"]
+           "TrainResult", "answer_logprob", "sample_answers", "train", "ENV_CACHE",
+           "default_cache_dir", "plan_grid", "run_grid"]

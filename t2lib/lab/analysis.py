@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import _validate as v
 
-__all__ = ["log1mexp", "neg_log_passk", "passk", "task_table", "relative_error", "nearest_run_prediction",
+__all__ = ["neg_log_passk", "passk", "task_table", "relative_error", "nearest_run_prediction",
            "best_measured", "ROBERTS_2026_RQ2_REL_ERROR", "compare_at_budget"]
 
 def log1mexp(x) -> np.ndarray:
@@ -32,11 +32,18 @@ def log1mexp(x) -> np.ndarray:
         return np.where(x > -np.log(2.0), np.log(-np.expm1(np.minimum(x, 0.0))), np.log1p(-np.exp(np.minimum(x, 0.0))))
 
 
-def _logp(logp) -> np.ndarray:
-    lp = v.finite("logp", logp)
+def _logp(logp, name: str = "logp") -> np.ndarray:
+    lp = v.finite(name, logp)
     if np.any(lp > 0):
-        raise ValueError("logp must be log-probabilities (<= 0)")
+        raise ValueError(f"{name} must be log-probabilities (allowed range: -inf < {name} <= 0)")
     return lp
+
+
+def _broadcast_k(lp: np.ndarray, k: np.ndarray) -> None:
+    try:
+        np.broadcast_shapes(lp.shape, k.shape)
+    except ValueError:
+        raise ValueError(f"logp and k must broadcast; got shapes {lp.shape} and {k.shape}") from None
 
 
 def _log_passk(lp: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -58,6 +65,7 @@ def neg_log_passk(logp, k) -> np.ndarray:
     """
     lp = _logp(logp)
     k = v.positive("k", k)
+    _broadcast_k(lp, k)
     return -_log_passk(lp, k)
 
 
@@ -65,7 +73,25 @@ def passk(logp, k) -> np.ndarray:
     r"""Per-question :math:`\text{pass@}k_i = 1 - (1 - p_i)^k` from :math:`\log p_i`, any real k > 0."""
     lp = _logp(logp)
     k = v.positive("k", k)
+    _broadcast_k(lp, k)
     return np.exp(_log_passk(lp, k))
+
+
+def _check_runs(runs, columns) -> None:
+    if not isinstance(runs, pd.DataFrame) or len(runs) == 0 or not set(columns) <= set(runs.columns):
+        raise ValueError(f"runs must be a non-empty DataFrame of run_grid rows with columns {list(columns)}")
+    for c in columns:
+        if c not in ("kind", "answer_logprob"):
+            v.positive(f"runs['{c}']", runs[c].to_numpy(dtype=float))
+
+
+def _stacked_logp(runs: pd.DataFrame) -> np.ndarray:
+    try:
+        lp = np.stack([np.asarray(x, dtype=float) for x in runs["answer_logprob"]])
+    except (TypeError, ValueError):
+        raise ValueError("runs['answer_logprob'] must hold one array of log-probabilities per run, all of the "
+                         "same length") from None
+    return _logp(lp, "runs['answer_logprob']")
 
 
 def task_table(runs: pd.DataFrame, ks) -> pd.DataFrame:
@@ -79,7 +105,8 @@ def task_table(runs: pd.DataFrame, ks) -> pd.DataFrame:
         Samples per question, positive reals.
     """
     ks = v.positive("ks", ks).ravel()
-    lp = np.stack(runs["answer_logprob"].to_numpy())  # (runs, questions)
+    _check_runs(runs, ("N", "D_trained", "C", "kind", "answer_logprob"))
+    lp = _stacked_logp(runs)  # (runs, questions)
     nll = neg_log_passk(lp[:, None, :], ks[None, :, None]).mean(axis=2)
     acc = passk(lp[:, None, :], ks[None, :, None]).mean(axis=2)
     n_r, n_k = nll.shape
@@ -97,8 +124,16 @@ def relative_error(pred, obs, offset: float = 0.0) -> np.ndarray:
     the relative one by :math:`1 + c/y`: relative errors compare only on scales with the same offset.
     """
     p, o = v.finite("pred", pred), v.positive("obs", obs)
-    c = float(v.nonnegative("offset", offset))
-    return np.abs(p - o) / (o + c)
+    c = v.nonnegative("offset", offset)
+    if c.ndim != 0:
+        raise ValueError(f"offset must be a scalar; got shape {c.shape}")
+    try:
+        np.broadcast_shapes(p.shape, o.shape)
+    except ValueError:
+        raise ValueError(f"pred and obs must broadcast; got shapes {p.shape} and {o.shape}") from None
+    if np.any(p < 0):
+        raise ValueError("pred must be a loss (allowed range: 0 <= pred < inf)")
+    return np.abs(p - o) / (o + float(c))
 
 
 def nearest_run_prediction(fit_N, fit_D, fit_logp, N, D, k) -> np.ndarray:
@@ -109,7 +144,9 @@ def nearest_run_prediction(fit_N, fit_D, fit_logp, N, D, k) -> np.ndarray:
     """
     fN, fD = v.positive("fit_N", fit_N).ravel(), v.positive("fit_D", fit_D).ravel()
     N, D, k = v.positive("N", N).ravel(), v.positive("D", D).ravel(), v.positive("k", k).ravel()
-    lp = np.asarray(fit_logp, dtype=float)
+    v.same_shape(fit_N=fN, fit_D=fD)
+    v.same_shape(N=N, D=D, k=k)
+    lp = _logp(fit_logp, "fit_logp")
     if lp.ndim != 2 or lp.shape[0] != fN.size:
         raise ValueError(f"fit_logp must have shape (len(fit_N), questions); got {lp.shape}")
     dist = (np.log(N)[:, None] - np.log(fN)[None]) ** 2 + (np.log(D)[:, None] - np.log(fD)[None]) ** 2
@@ -130,7 +167,7 @@ def best_measured(N, logp, c_inf) -> pd.DataFrame:
         k = C_inf/(2N)).
     """
     N = v.positive("N", N).ravel()
-    lp = np.asarray(logp, dtype=float)
+    lp = _logp(logp)
     if lp.ndim != 2 or lp.shape[0] != N.size:
         raise ValueError(f"logp must have shape (len(N), questions); got {lp.shape}")
     ci = v.positive("c_inf", c_inf).ravel()
@@ -168,7 +205,8 @@ def compare_at_budget(runs: pd.DataFrame, c_inf: float) -> pd.DataFrame:
     c_inf : float
         Inference FLOPs per served token, at least :math:`2N` of every run.
     """
-    if not isinstance(runs, pd.DataFrame) or runs["C"].nunique() != 1:
+    _check_runs(runs, ("C", "kind", "N", "tokens_per_param", "val_loss", "answer_logprob"))
+    if runs["C"].nunique() != 1:
         raise ValueError("runs must be a DataFrame of runs at one budget C")
     kinds = set(runs["kind"])
     if not {"isoflop", "overtrained"} <= kinds:
@@ -178,7 +216,7 @@ def compare_at_budget(runs: pd.DataFrame, c_inf: float) -> pd.DataFrame:
     if np.any(ci < 2 * N):
         raise ValueError(f"c_inf must be >= 2 N of every run (>= {2 * N.max():g}); got {c_inf!r}")
     k = ci / (2 * N)
-    lp = np.stack(runs["answer_logprob"].to_numpy())
+    lp = _stacked_logp(runs)
     acc1 = passk(lp, 1.0).mean(axis=1)
     acck = passk(lp, k[:, None]).mean(axis=1)
     iso = np.flatnonzero(runs["kind"].to_numpy() == "isoflop")

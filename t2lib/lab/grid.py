@@ -32,7 +32,7 @@ from .language import SyntheticLanguage
 from .model import check_shape, param_count
 from .train import RECIPE, TrainResult, _lang_config, steps_for_tokens
 
-__all__ = ["plan_grid", "run_grid", "cache_key", "default_cache_dir", "load_run", "ENV_CACHE", "PLAN_COLUMNS"]
+__all__ = ["plan_grid", "run_grid", "default_cache_dir", "ENV_CACHE", "PLAN_COLUMNS"]
 
 ENV_CACHE = "T2LIB_LAB_CACHE"
 PLAN_COLUMNS = ("kind", "C", "width", "depth", "N", "D", "tokens_per_param")
@@ -85,18 +85,24 @@ def plan_grid(budgets, widths=(8, 12, 16, 24, 32, 48, 64), depth: int = 2, *, ra
     lang = SyntheticLanguage() if language is None else language
     if not isinstance(lang, SyntheticLanguage):
         raise ValueError(f"language must be a SyntheticLanguage; got {type(lang).__name__}")
-    ws = list(widths)
+    ws = list(np.atleast_1d(np.asarray(widths, dtype=object)).ravel())
     if not ws:
         raise ValueError("widths must not be empty")
+    if any(isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 4 for w in ws):
+        raise ValueError(f"widths must be integers >= 4 (each divisible by its number of heads); got {widths!r}")
     shapes = [check_shape(w, depth) for w in ws]
-    lo, hi = (float(x) for x in v.positive("ratio_range", ratio_range))
+    rr = v.positive("ratio_range", ratio_range)
+    if rr.shape != (2,):
+        raise ValueError(f"ratio_range must be a pair (lo, hi); got {ratio_range!r}")
+    lo, hi = (float(x) for x in rr)
     if not lo < hi:
         raise ValueError(f"ratio_range must be (lo, hi) with 0 < lo < hi; got {ratio_range!r}")
     ot = v.positive_scalar("overtrained_ratio", overtrained_ratio)
     if ot < hi:
         raise ValueError(f"overtrained_ratio must be >= ratio_range[1] = {hi}; got {ot!r}")
-    if isinstance(min_steps, bool) or not isinstance(min_steps, (int, np.integer)) or min_steps < 1:
-        raise ValueError(f"min_steps must be an integer >= 1; got {min_steps!r}")
+    for name, val in (("min_steps", min_steps), ("min_isoflop_runs", min_isoflop_runs), ("batch_size", batch_size)):
+        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 1:
+            raise ValueError(f"{name} must be an integer >= 1; got {val!r}")
     if overtrained_budgets is None:
         ob = C[-1:]
     elif np.size(overtrained_budgets) == 0:
@@ -122,7 +128,7 @@ def plan_grid(budgets, widths=(8, 12, 16, 24, 32, 48, 64), depth: int = 2, *, ra
     n_over = over.sum(axis=1)[np.isin(C, ob)]
     if np.any(n_over == 0):
         raise ValueError(f"overtrained_budgets {ob[n_over == 0].tolist()} cannot be met: no shape with "
-                         f"D/N >= {ot} and at least {min_steps} steps (allowed: add smaller widths or raise the "
+                         f"D/N >= overtrained_ratio = {ot} and at least {min_steps} steps (allowed: add smaller widths or raise the "
                          f"budget)")
     rows = []
     for kind, m in (("isoflop", iso), ("overtrained", over)):
@@ -163,7 +169,12 @@ def _run_config(row, seed: int, lang: SyntheticLanguage, recipe: dict) -> dict:
 
 def cache_key(config: dict) -> str:
     """The cache key of one run: sha256 of the lab's code and package versions plus the run's configuration."""
-    blob = json.dumps(config, sort_keys=True).encode()
+    if not isinstance(config, dict):
+        raise ValueError(f"config must be a dict; got {type(config).__name__}")
+    try:
+        blob = json.dumps(config, sort_keys=True, allow_nan=False).encode()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"config must hold JSON numbers, strings, lists and dicts only: {exc}") from None
     return hashlib.sha256(_code_hash().encode() + blob).hexdigest()[:32]
 
 
@@ -275,6 +286,14 @@ def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None
     for w, d in zip(plan["width"], plan["depth"]):
         check_shape(int(w), int(d))
     lang = SyntheticLanguage() if language is None else language
+    if not isinstance(lang, SyntheticLanguage):
+        raise ValueError(f"language must be a SyntheticLanguage; got {type(lang).__name__}")
+    if not isinstance(progress, bool):
+        raise ValueError(f"progress must be True or False; got {progress!r}")
+    if recipe is not None and not isinstance(recipe, dict):
+        raise ValueError(f"recipe must be a dict of overrides of RECIPE or None; got {type(recipe).__name__}")
+    if cache_dir is not None and not isinstance(cache_dir, (str, os.PathLike)):
+        raise ValueError(f"cache_dir must be a path (str or os.PathLike) or None; got {cache_dir!r}")
     rec = dict(RECIPE)
     if recipe:
         unknown = set(recipe) - set(RECIPE)
@@ -284,7 +303,7 @@ def run_grid(plan: pd.DataFrame, seed: int = 0, workers: int = 2, cache_dir=None
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     root.mkdir(parents=True, exist_ok=True)
     xla_cache = str(root / "xla")
-    if platform not in ("cpu", "cuda", "gpu", "rocm", "tpu"):
+    if not isinstance(platform, str) or platform not in ("cpu", "cuda", "gpu", "rocm", "tpu"):
         raise ValueError(f"platform must be one of 'cpu', 'cuda', 'gpu', 'rocm', 'tpu'; got {platform!r}")
     configs = [_run_config(row, seed, lang, rec) for _, row in plan.iterrows()]
     if platform != "cpu":  # CPU keys stay as they were; other platforms give other bits

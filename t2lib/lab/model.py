@@ -28,7 +28,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["n_heads", "param_count", "attention_flop_fraction", "init_params", "forward", "check_shape"]
+__all__ = ["param_count", "attention_flop_fraction"]
 
 
 def n_heads(width: int) -> int:
@@ -52,6 +52,9 @@ def check_shape(width, depth) -> tuple[int, int]:
 def param_count(width: int, depth: int, vocab: int, seq_len: int) -> int:
     """Trained parameters :math:`N`, embeddings included (the module's equation)."""
     width, depth = check_shape(width, depth)
+    for name, x in (("vocab", vocab), ("seq_len", seq_len)):
+        if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or not 1 <= x <= 10**7:
+            raise ValueError(f"{name} must be an integer in [1, 10**7]; got {x!r}")
     d = width
     return (vocab + seq_len) * d + depth * (12 * d * d + 9 * d) + 2 * d + (d + 1) * vocab
 

@@ -36,7 +36,7 @@ from .. import _validate as v
 from .language import SyntheticLanguage
 from .model import check_shape, forward, init_params, param_count
 
-__all__ = ["TrainResult", "RECIPE", "train", "answer_logprob", "sample_answers", "steps_for_tokens"]
+__all__ = ["TrainResult", "RECIPE", "train", "answer_logprob", "sample_answers"]
 
 RECIPE = dict(batch_size=64, lr=1e-2, warmup=0.05, final_lr=0.1, n_val=2048, chunk=16)
 """Default training recipe: sequences per batch, peak learning rate, warm-up fraction, final / peak learning rate,
@@ -197,7 +197,8 @@ def train(width: int, depth: int, tokens: float, seed: int = 0, *, language: Syn
     core differs in the last digits; :func:`~t2lib.lab.grid.run_grid` always trains in single-core processes.
     """
     width, depth = check_shape(width, depth)
-    v.positive_scalar("tokens", tokens)
+    if v.positive_scalar("tokens", tokens) > 1e13:
+        raise ValueError(f"tokens must be at most 1e13 (allowed range: 0 < tokens <= 1e13); got {tokens!r}")
     seed = _check_int("seed", seed, 0)
     if seed >= 2**32:
         raise ValueError(f"seed must be an integer in [0, 2**32); got {seed!r}")
@@ -208,9 +209,11 @@ def train(width: int, depth: int, tokens: float, seed: int = 0, *, language: Syn
     n_val = _check_int("n_val", n_val, 1)
     chunk = _check_int("chunk", chunk, 1)
     lr = v.positive_scalar("lr", lr)
-    if not 0 <= warmup < 1:
+    warmup = float(v.finite("warmup", warmup)) if np.ndim(warmup) == 0 else warmup
+    final_lr = float(v.finite("final_lr", final_lr)) if np.ndim(final_lr) == 0 else final_lr
+    if not isinstance(warmup, float) or not 0 <= warmup < 1:
         raise ValueError(f"warmup must lie in [0, 1); got {warmup!r}")
-    if not 0 <= final_lr <= 1:
+    if not isinstance(final_lr, float) or not 0 <= final_lr <= 1:
         raise ValueError(f"final_lr must lie in [0, 1]; got {final_lr!r}")
     T, V = lang.seq_len, lang.vocab_size
     steps = steps_for_tokens(tokens, batch_size, T)
@@ -250,8 +253,18 @@ def train(width: int, depth: int, tokens: float, seed: int = 0, *, language: Syn
                        params=jax.tree_util.tree_map(np.asarray, params), config=config)
 
 
+def _check_model(params, language) -> None:
+    if not isinstance(params, dict) or "tok" not in params or "blocks" not in params:
+        raise ValueError("params must be a model's parameter dict (TrainResult.params or model.init_params)")
+    if not isinstance(language, SyntheticLanguage):
+        raise ValueError(f"language must be a SyntheticLanguage; got {type(language).__name__}")
+    if params["tok"].shape[0] != language.vocab_size or params["pos"].shape[0] < language.seq_len:
+        raise ValueError("params and language must agree on the vocabulary and the sequence length")
+
+
 def answer_logprob(params: dict, language: SyntheticLanguage) -> np.ndarray:
     r"""Exact :math:`\log p_i` of every question's gold answer under the model, from one teacher-forced pass."""
+    _check_model(params, language)
     q = language.questions()
     lp = np.asarray(_token_logprobs(params, q.tokens), dtype=np.float64)  # lp[:, t-1] is log q(x_t | x_<t)
     t = np.arange(1, language.seq_len)[None, :]
@@ -266,6 +279,7 @@ def sample_answers(params: dict, language: SyntheticLanguage, index, n_samples: 
     sampling that :func:`answer_logprob` computes exactly (checked against it in the tests).
     """
     n_samples = _check_int("n_samples", n_samples, 1)
+    _check_model(params, language)
     q = language.questions()
     idx = np.atleast_1d(np.asarray(index))
     if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0 or idx.max() >= len(q):
