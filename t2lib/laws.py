@@ -22,7 +22,7 @@ frontier (:meth:`ChinchillaLaw.iso_loss_optimal`, :meth:`ChinchillaLaw.compute_f
 :meth:`ChinchillaLaw.budget_for_params` inverts it, and :func:`power_law_allocation` evaluates a bare
 power law :math:`N = K (C/6)^a` when a source quotes :math:`K` and :math:`a` directly.
 
-The presets below carry their source in their docstrings.
+The presets below carry their source in their docstrings; their values are typed once, in :mod:`t2lib.published`.
 """
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from typing import Mapping
 import numpy as np
 
 from . import _validate as v
+from . import published
 
 __all__ = [
     "ChinchillaLaw",
@@ -312,7 +313,8 @@ def power_law_allocation(C, G: float, a: float) -> tuple[np.ndarray, np.ndarray]
     The frontier of :class:`ChinchillaLaw` is the special case :math:`K = (\alpha A/(\beta B))^{1/(\alpha+\beta)}`,
     :math:`a = \beta/(\alpha+\beta)`. Use this when a source publishes (or mixes) a prefactor and an exponent
     that do not come from one parameter set, e.g. Besiroglu et al. (2024), who pair Hoffmann's unrounded
-    :math:`K` with :math:`a = 0.4545`. Then :math:`D/N = K^{-2} (C/6)^{1-2a}`.
+    :math:`K` with the middle of Table 2's interval (:data:`t2lib.published.BESIROGLU_2024_A_REF`). Then
+    :math:`D/N = K^{-2} (C/6)^{1-2a}`.
 
     Parameters
     ----------
@@ -339,19 +341,16 @@ def power_law_allocation(C, G: float, a: float) -> tuple[np.ndarray, np.ndarray]
     return N, C / (6.0 * N)
 
 
-HOFFMANN_2022 = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
+HOFFMANN_2022 = ChinchillaLaw(**published.HOFFMANN_2022_EQ10)
 """Hoffmann et al. (2022), Eq. (10): the rounded Approach-3 fit printed in the paper body."""
 
-HOFFMANN_2022_UNROUNDED = ChinchillaLaw(
-    E=float(np.exp(0.5267228)), A=float(np.exp(6.0073404)), B=float(np.exp(6.0179186)),
-    alpha=0.33917084, beta=0.2849083,
-)
+HOFFMANN_2022_UNROUNDED = ChinchillaLaw(**published.HOFFMANN_2022_UNROUNDED_PARAMS)
 """Hoffmann et al. (2022) Approach 3 unrounded, as Besiroglu et al. (2024) report from the paper's TeX source."""
 
-EPOCH_2024 = ChinchillaLaw(E=1.8169, A=482.01, B=2085.43, alpha=0.3478, beta=0.3659)
+EPOCH_2024 = ChinchillaLaw(**published.BESIROGLU_2024_MLE)
 """Besiroglu, Erdil, Barnett & You (2024), the Epoch AI replication: published point estimates (240 points)."""
 
-SARDANA_2024 = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.336, beta=0.283)
+SARDANA_2024 = ChinchillaLaw(**published.SARDANA_2024_PARAMS)
 """Sardana et al. (2024), "Beyond Chinchilla-optimal": the coefficients used in their worked examples."""
 
 PRESETS: dict[str, ChinchillaLaw] = {

@@ -1,26 +1,290 @@
-"""Small tables of published numbers transcribed by hand into the project's ``data/`` folder.
+r"""Every published number the book transcribes, typed once, each with its source.
 
-Each CSV starts with ``#`` comment lines naming the paper, the table and the page;
-:func:`read_table` returns the table with that provenance in ``DataFrame.attrs["source"]``.
+Two kinds of transcription live here:
+
+- **Tables** transcribed by hand into the project's ``data/`` folder. Each CSV starts with ``#`` comment lines naming
+  the paper, the table and the page; :func:`read_table` returns the table with that provenance in
+  ``DataFrame.attrs["source"]``.
+- **Constants**: the few published values quoted in a paper's text, a figure caption or a small table (parameter
+  sets, exponents, standard errors). Each is a module constant below and has an entry in :data:`SOURCES`
+  (citation key of ``references.bib``, where in the paper, page if recorded); :func:`source` looks one up and
+  :func:`catalogue` lists them all.
+
+The modules that use these values (``t2lib.laws``, ``t2lib.tables``, ``t2lib.fit``, ``t2lib.passk``,
+``t2lib.overtraining``, ``t2lib.tradeoffs``) import them from here; the chapters and the tests read them through
+those modules or from here, and never type a published number again. Tolerances are not published values: they
+live in the tests and chapters that assert the agreement (or, for the worked-example CSVs, in ``tol_<q>`` columns).
+
+Page numbers were not recorded when the values were transcribed; :attr:`Source.page` is ``None`` then, rather than
+a guess.
 """
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-__all__ = ["DATA_DIR", "read_table"]
+__all__ = [
+    "DATA_DIR",
+    "Source",
+    "SOURCES",
+    "source",
+    "catalogue",
+    "read_table",
+    "read_transcribed",
+    "deviations",
+    "within_tolerance",
+    # Hoffmann et al. (2022)
+    "GOPHER_FLOPS",
+    "HOFFMANN_2022_EQ10",
+    "HOFFMANN_2022_UNROUNDED_PARAMS",
+    "HOFFMANN_2022_TABLE2_A",
+    "HOFFMANN_2022_FIG4_GOPHER_N",
+    "HOFFMANN_2022_TEXT_175B",
+    # Besiroglu et al. (2024)
+    "BESIROGLU_2024",
+    "BESIROGLU_2024_MLE",
+    "BESIROGLU_2024_HOFFMANN_RATIO",
+    "BESIROGLU_2024_A_REF",
+    "BESIROGLU_2024_GRID_DEX",
+    # Sardana et al. (2024)
+    "SARDANA_2024_PARAMS",
+    # Brown et al. (2024)
+    "BROWN_2024_FIG5",
+    "BROWN_2024_PYTHIA160M_MATH",
+    # Gadre et al. (2024)
+    "GADRE_2024_TABLE6_VALUES",
+    "GADRE_2024_TABLE2",
+    "GADRE_2024_TABLE7",
+    "GADRE_2024_LOSS_REL_ERROR_PCT",
+    "GADRE_2024_ERR17_REL_ERROR_PCT",
+]
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
-def read_table(name: str) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Source:
+    """Where a transcribed value comes from.
+
+    Parameters
+    ----------
+    cite : str
+        Citation key in ``references.bib`` (e.g. ``"hoffmann2022"``).
+    where : str
+        Table, figure, equation or section of the source (e.g. ``"Table 2"``).
+    page : str or None
+        Page of the PDF, or ``None`` when it was not recorded.
+    note : str
+        How the value was transcribed (as printed, rounded, converted, ...).
+    """
+
+    cite: str
+    where: str
+    page: str | None = None
+    note: str = ""
+
+
+# ----------------------------------------------------------------------------- Hoffmann et al. (2022)
+GOPHER_FLOPS = 5.76e23
+"""Training FLOPs of Gopher: Chinchilla's budget and the unit of Table 3's third column (Hoffmann et al. 2022)."""
+
+HOFFMANN_2022_EQ10: dict[str, float] = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
+"""Hoffmann et al. (2022), Eq. (10): the Approach-3 fit as printed in the paper body (rounded)."""
+
+HOFFMANN_2022_UNROUNDED_PARAMS: dict[str, float] = {
+    "E": math.exp(0.5267228), "A": math.exp(6.0073404), "B": math.exp(6.0179186),
+    "alpha": 0.33917084, "beta": 0.2849083,
+}
+"""Hoffmann et al. (2022), Approach 3 at full precision, as Besiroglu et al. (2024) report it from the paper's TeX
+source (their notebook stores ``log A, log B, log E``; exponentiated here)."""
+
+HOFFMANN_2022_TABLE2_A: dict[int, tuple[float, float, float]] = {
+    1: (0.50, 0.488, 0.502),  # Approach 1: minimum over training curves
+    2: (0.49, 0.462, 0.534),  # Approach 2: IsoFLOP profiles
+    3: (0.46, 0.454, 0.455),  # Approach 3: parametric fit
+}
+r"""Hoffmann et al. (2022), Table 2: exponent :math:`a` of :math:`N_{opt} \propto C^a` and its 10-90% interval,
+``(a, low, high)``, per approach."""
+
+HOFFMANN_2022_FIG4_GOPHER_N = 40e9
+"""Hoffmann et al. (2022), Figure 4 caption: "the optimal model size given the Gopher FLOP budget", 40B parameters."""
+
+HOFFMANN_2022_TEXT_175B: tuple[float, float] = (4.41e24, 4.2e12)
+"""Hoffmann et al. (2022), Sec. 3.4 text: FLOPs and tokens ("over 4.2 trillion") for a compute-optimal 175B model."""
+
+# ----------------------------------------------------------------------------- Besiroglu et al. (2024)
+BESIROGLU_2024: dict = {
+    # data_analysis.ipynb, "replicate exactly" fit over Hoffmann's 4,500-start grid on 240 points
+    "grid_fit": {"E": 1.81724, "A": 477.84, "B": 2143.86, "alpha": 0.347313, "beta": 0.367183},
+    "grid_objective": 1.01827403e-3,
+    # published bootstrap (4,000 resamples) standard errors, SEs in log space, and 95% percentile intervals
+    "se": {"E": 0.026, "A": 124.5, "B": 1293.0, "alpha": 0.015, "beta": 0.021},
+    "se_log": {"A": 0.258, "B": 0.421, "E": 0.014},
+    "se_a": 0.020,
+    "ci95": {"E": (1.769, 1.871), "A": (285.2, 743.6), "B": (1042.4, 5810.3), "alpha": (0.317, 0.373),
+             "beta": (0.331, 0.415)},
+    # runs needed for Hoffmann's 80% interval of a (width 0.001) from the empirical bootstrap width
+    "runs_needed": 634_773,
+}
+"""Published numbers of Besiroglu, Erdil, Barnett & You (2024), "Chinchilla Scaling: A replication attempt",
+and its notebook ``data_analysis.ipynb``, that the book reproduces (the point estimates of their maximum-likelihood
+fit are :data:`BESIROGLU_2024_MLE`). Tolerances are in the tests that assert them."""
+
+BESIROGLU_2024_MLE: dict[str, float] = {"E": 1.8169, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "beta": 0.3659}
+"""Besiroglu et al. (2024): point estimates of their Huber-density maximum-likelihood refit on 240 digitised runs."""
+
+BESIROGLU_2024_HOFFMANN_RATIO = 72.87
+"""Besiroglu et al. (2024), ``data_analysis.ipynb``: the tokens per parameter that Hoffmann's law implies at the
+point of their compute grid nearest Chinchilla's 5.88e23 FLOPs (the paper's text rounds it to "about 70")."""
+
+BESIROGLU_2024_A_REF = 0.4545
+"""Besiroglu et al. (2024), ``data_analysis.ipynb``: the exponent their Hoffmann reference curve pairs with the
+unrounded frontier coefficient (the middle of Table 2's Approach-3 interval 0.454-0.455)."""
+
+BESIROGLU_2024_GRID_DEX = 0.05
+"""Besiroglu et al. (2024), ``data_analysis.ipynb``: spacing (decades) of the compute grid 10^18 ... 10^27.95."""
+
+# ----------------------------------------------------------------------------- Sardana et al. (2024)
+SARDANA_2024_PARAMS: dict[str, float] = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.336, "beta": 0.283}
+"""Sardana et al. (2024), "Beyond Chinchilla-Optimal": the loss coefficients of their worked examples (Hoffmann's
+Eq. (10) with :math:`\\alpha = 0.336`, :math:`\\beta = 0.283`)."""
+
+# ----------------------------------------------------------------------------- Brown et al. (2024)
+BROWN_2024_FIG5: dict[str, tuple[float, float]] = {"Pythia-70M": (-7.59, -0.18), "Pythia-12B": (-3.92, -0.35)}
+r"""Brown et al. (2024), Figure 5 panel titles: published :math:`(a, b)` of :math:`\log c(k) = a k^b` on MATH,
+as printed (two decimals). In the book's notation (see the notation page) :math:`\zeta = -a`, :math:`\xi = -b`.
+The book reproduces them to :math:`|\Delta a| < 0.1`, :math:`|\Delta b| < 0.01` (the k grid is unpublished)."""
+
+BROWN_2024_PYTHIA160M_MATH: dict[int, float] = {1: 0.0027, 10_000: 0.57}
+"""Brown et al. (2024), Sec. 3: Pythia-160M's MATH coverage (a fraction) at k = 1 and k = 10,000, "from a pass@1
+of 0.27% to a pass@10k of 57%" (rounded as printed; reproduced to half a printed unit)."""
+
+# ----------------------------------------------------------------------------- Gadre et al. (2024)
+GADRE_2024_TABLE6_VALUES: dict[str, dict[str, float]] = {
+    "c4": {"E": 1.51, "a": 141, "b": 190, "eta": 0.121, "epsilon": 0.850, "k": 2.08, "gamma": 0.756, "M_star": 3.36},
+    "redpajama": {"E": 1.84, "a": 212, "b": 367, "eta": 0.136, "epsilon": 0.857, "k": 2.21, "gamma": 0.715,
+                  "M_star": 7.42},
+    "refinedweb": {"E": 1.73, "a": 157, "b": 246, "eta": 0.127, "epsilon": 0.865, "k": 2.21, "gamma": 0.707,
+                   "M_star": 5.85},
+}
+"""Gadre et al. (2024), Table 6, as printed: Eq. (4) fitted to C4-eval loss (``E, a, b, eta``) and Eq. (5) to the
+17-task average error (``epsilon, k, gamma``), per training set, and :math:`M^*` (their App. F). The paper's letters
+are kept as keys; the book writes :math:`\\tilde A, \\tilde B` for ``a, b`` and :math:`\\chi, \\tau` for ``k, gamma``.
+``t2lib.overtraining.GADRE_2024_TABLE6`` builds the laws from these values."""
+
+_TABLE_TASKS = ("arc_easy", "lambada_openai", "openbook_qa", "hellaswag_zeroshot", "avg17")
+
+GADRE_2024_TABLE2: dict[str, dict[str, float]] = {
+    ds: dict(zip(_TABLE_TASKS, vals))
+    for ds, vals in {
+        "c4": (28.96, 15.01, 16.80, 79.58, 0.14),
+        "redpajama": (5.21, 14.39, 8.44, 25.73, 0.05),
+        "refinedweb": (26.06, 16.55, 1.92, 81.96, 2.94),
+    }.items()
+}
+"""Gadre et al. (2024), Table 2: relative error (%) of the downstream prediction for the 6.9B,
+138B-token model of each training set, for ARC-Easy, LAMBADA, OpenBook QA, HellaSwag and the
+17-task average. (Matching it shows the HellaSwag column is the zero-shot variant.)"""
+
+GADRE_2024_TABLE7: dict[str, dict[str, float]] = {
+    ds: dict(zip(_TABLE_TASKS, vals))
+    for ds, vals in {
+        "c4": (0.92, 2.04, 96.16, 61.79, 0.42),
+        "redpajama": (8.13, 11.07, 7.56, 30.98, 10.64),
+        "refinedweb": (15.39, 6.26, 6.79, 6.52, 15.79),
+    }.items()
+}
+"""Gadre et al. (2024), Table 7: as Table 2 with the error laws fitted without the 1.4B run."""
+
+GADRE_2024_LOSS_REL_ERROR_PCT: dict[str, float] = {"rpj-open_lm_1b-32.0": 0.7, "rpj-open_lm_7b-1.0": 0.7}
+"""Gadre et al. (2024), Sec. 4 (and Fig. 1): relative error (%) of the C4-eval loss predicted by the Table 1 fit
+for two held-out RedPajama runs, keyed by run name: the 1.4B model on 900B tokens (M = 640), "within 0.7% relative
+error", and the 6.9B model at M = 20, 0.7%. Printed with one decimal."""
+
+GADRE_2024_ERR17_REL_ERROR_PCT: dict[str, float] = {"rpj-open_lm_1b-32.0": 3.6}
+"""Gadre et al. (2024), Sec. 4: relative error (%) of the chained prediction (C, M -> L -> Err) of the 17-task
+average error of the 1.4B, 900B-token RedPajama run, 3.6% as printed (one decimal)."""
+
+# ----------------------------------------------------------------------------- the register
+_EPOCH_NB = "data_analysis.ipynb of the authors' repository (epoch-research/analyzing-chinchilla)"
+SOURCES: dict[str, Source] = {
+    "GOPHER_FLOPS": Source("hoffmann2022", "Table 3 (the Gopher unit) and Sec. 3.4", note="as printed"),
+    "HOFFMANN_2022_EQ10": Source("hoffmann2022", "Eq. (10)", note="as printed (rounded)"),
+    "HOFFMANN_2022_UNROUNDED_PARAMS": Source("besiroglu2024", _EPOCH_NB,
+                                             note="Hoffmann et al.'s Approach 3 from the TeX source, as Besiroglu et al. report it"),
+    "HOFFMANN_2022_TABLE2_A": Source("hoffmann2022", "Table 2", note="as printed"),
+    "HOFFMANN_2022_FIG4_GOPHER_N": Source("hoffmann2022", "Figure 4 caption", note="as printed"),
+    "HOFFMANN_2022_TEXT_175B": Source("hoffmann2022", "Sec. 3.4 text", note="as printed"),
+    "BESIROGLU_2024": Source("besiroglu2024", f"text and {_EPOCH_NB}", note="notebook outputs; SEs and intervals as printed"),
+    "BESIROGLU_2024_MLE": Source("besiroglu2024", "Sec. 4 (point estimates of the refit)", note="as printed"),
+    "BESIROGLU_2024_HOFFMANN_RATIO": Source("besiroglu2024", _EPOCH_NB, note="notebook output"),
+    "BESIROGLU_2024_A_REF": Source("besiroglu2024", _EPOCH_NB, note="a parameter of the notebook"),
+    "BESIROGLU_2024_GRID_DEX": Source("besiroglu2024", _EPOCH_NB, note="a parameter of the notebook"),
+    "SARDANA_2024_PARAMS": Source("sardana2024", "worked examples (Sec. 2, App. B)",
+                                  note="checked only through the worked examples they reproduce"),
+    "BROWN_2024_FIG5": Source("brown2024", "Figure 5 panel titles", note="as printed"),
+    "BROWN_2024_PYTHIA160M_MATH": Source("brown2024", "Sec. 3 text", note="as printed"),
+    "GADRE_2024_TABLE6_VALUES": Source("gadre2024", "Table 6 (and App. F for M*)", note="as printed"),
+    "GADRE_2024_TABLE2": Source("gadre2024", "Table 2", note="as printed"),
+    "GADRE_2024_TABLE7": Source("gadre2024", "Table 7", note="as printed"),
+    "GADRE_2024_LOSS_REL_ERROR_PCT": Source("gadre2024", "Sec. 4 and Figure 1", note="as printed"),
+    "GADRE_2024_ERR17_REL_ERROR_PCT": Source("gadre2024", "Sec. 4", note="as printed"),
+}
+"""The source of every constant of this module, keyed by the constant's name."""
+
+_TABLE_CITES: dict[str, str] = {
+    "hoffmann2022_table3.csv": "hoffmann2022",
+    "hoffmann2022_table_a3.csv": "hoffmann2022",
+    "hoffmann2022_table_a4.csv": "hoffmann2022",
+    "sardana2024_cost_examples.csv": "sardana2024",
+    "sardana2024_flop_examples.csv": "sardana2024",
+    "villalobos_atkinson_2023.csv": "villalobos2023",
+}
+
+
+def source(name: str) -> Source:
+    """The :class:`Source` of the published constant ``name`` (e.g. ``"HOFFMANN_2022_TABLE2_A"``).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a constant of this module (the message lists them).
+    """
+    if name not in SOURCES:
+        raise ValueError(f"name must be one of the published constants {sorted(SOURCES)}; got {name!r}")
+    return SOURCES[name]
+
+
+def catalogue() -> pd.DataFrame:
+    """Every transcribed value of the book: the constants of this module and the CSV tables of ``data/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per constant or table, columns ``name``, ``kind`` (``"constant"`` or ``"table"``), ``cite``,
+        ``where``, ``page`` and ``note``. For a table, ``where`` is its ``#`` header.
+    """
+    rows = [{"name": k, "kind": "constant", "cite": s.cite, "where": s.where, "page": s.page, "note": s.note}
+            for k, s in SOURCES.items()]
+    for path in sorted(DATA_DIR.glob("*.csv")):
+        rows.append({"name": path.name, "kind": "table", "cite": _TABLE_CITES.get(path.name, ""), "page": None,
+                     "where": read_table(path.name).attrs["source"], "note": "transcribed by hand"})
+    return pd.DataFrame(rows)
+
+
+def read_table(name: str, **read_csv_kwargs: Any) -> pd.DataFrame:
     """Read ``data/<name>`` (a transcribed CSV) with its provenance.
 
     Parameters
     ----------
     name : str
         File name inside the project's ``data/`` folder, e.g. ``"hoffmann2022_table_a4.csv"``.
+    **read_csv_kwargs
+        Passed to :func:`pandas.read_csv` (e.g. ``keep_default_na``); ``comment="#"`` is always set.
 
     Raises
     ------
@@ -31,9 +295,24 @@ def read_table(name: str) -> pd.DataFrame:
     if not path.is_file():
         available = sorted(p.name for p in DATA_DIR.glob("*.csv")) if DATA_DIR.is_dir() else []
         raise ValueError(f"name must be one of the transcribed tables {available}; got {name!r}")
-    lines = path.read_text().splitlines()
-    header = [ln.lstrip("# ").rstrip() for ln in lines if ln.startswith("#")]
-    df = pd.read_csv(path, comment="#")
+    return read_transcribed(path, **read_csv_kwargs)
+
+
+def read_transcribed(path: str | Path, **read_csv_kwargs: Any) -> pd.DataFrame:
+    """Read any CSV in the transcription format (``#`` provenance header, then the table), e.g. a user's own copy.
+
+    Like :func:`read_table`, but for a path outside ``data/``; ``attrs["source"]`` holds the joined header lines.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is not an existing file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"path must name an existing CSV file; got {str(path)!r}")
+    header = [ln.lstrip("# ").rstrip() for ln in path.read_text().splitlines() if ln.startswith("#")]
+    df = pd.read_csv(path, comment="#", **read_csv_kwargs)
     df.attrs["source"] = " ".join(header)
     return df
 
