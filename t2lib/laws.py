@@ -41,6 +41,7 @@ __all__ = [
     "EPOCH_2024",
     "SARDANA_2024",
     "PRESETS",
+    "PRESET_LABELS",
     "power_law_allocation",
 ]
 
@@ -359,3 +360,11 @@ PRESETS: dict[str, ChinchillaLaw] = {
     "EPOCH_2024": EPOCH_2024,
     "SARDANA_2024": SARDANA_2024,
 }
+
+PRESET_LABELS: dict[str, str] = {
+    "HOFFMANN_2022": "Hoffmann et al. 2022 (rounded)",
+    "HOFFMANN_2022_UNROUNDED": "Hoffmann et al. 2022 (unrounded)",
+    "EPOCH_2024": "Besiroglu et al. 2024 (Epoch refit)",
+    "SARDANA_2024": "Sardana et al. 2024",
+}
+"""Names for people of the :data:`PRESETS`, for legends and tables."""

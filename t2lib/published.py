@@ -52,6 +52,10 @@ __all__ = [
     "BESIROGLU_2024_GRID_DEX",
     # Sardana et al. (2024)
     "SARDANA_2024_PARAMS",
+    # the frontier exponent in other studies
+    "KAPLAN_2020_A",
+    "PEARCE_SONG_2024",
+    "MUENNIGHOFF_2023_PARAMS",
     # Brown et al. (2024)
     "BROWN_2024_FIG5",
     "BROWN_2024_PYTHIA160M_MATH",
@@ -153,6 +157,27 @@ SARDANA_2024_PARAMS: dict[str, float] = {"E": 1.69, "A": 406.4, "B": 410.7, "alp
 """Sardana et al. (2024), "Beyond Chinchilla-Optimal": the loss coefficients of their worked examples (Hoffmann's
 Eq. (10) with :math:`\\alpha = 0.336`, :math:`\\beta = 0.283`)."""
 
+# ----------------------------------------------------------------------------- other studies of the frontier
+KAPLAN_2020_A = 0.73
+r"""Kaplan et al. (2020): exponent of the compute-efficient model size, :math:`N \propto C_\mathrm{min}^{0.73}`,
+in non-embedding parameters and non-embedding compute."""
+
+PEARCE_SONG_2024: dict = {
+    "a_total": 0.51,            # local fit, total parameters against total compute
+    "a_non_embedding": 0.78,    # local fit, non-embedding parameters against non-embedding compute
+    "embedding_coef": 47491.0,  # N_total = N_ne + 47491 N_ne^(1/3), fitted to Chinchilla's configurations
+    "log10_N_ne_range": (2.9, 9.2),  # the non-embedding sizes simulated (Kaplan's 768 to 1.5B)
+}
+"""Pearce & Song (2024), "Reconciling Kaplan and Chinchilla Scaling Laws": the frontier exponents of their
+simulation from Besiroglu et al.'s law over Kaplan's model range, in total and in non-embedding parameters, the
+embedding-parameter fit they use, and the range of sizes (from the authors' figure and script)."""
+
+MUENNIGHOFF_2023_PARAMS: dict[str, float] = {
+    "E": math.exp(0.6254804), "A": math.exp(6.255414), "B": math.exp(7.3049974), "alpha": 0.3526596, "beta": 0.3526596,
+}
+"""Muennighoff et al. (2023), "Scaling Data-Constrained Language Models": the Chinchilla-form part of their fit on
+C4 (one epoch of unique data), from the log-scales ``e, a, b`` and the common exponent in their repository's README."""
+
 # ----------------------------------------------------------------------------- Brown et al. (2024)
 BROWN_2024_FIG5: dict[str, tuple[float, float]] = {"Pythia-70M": (-7.59, -0.18), "Pythia-12B": (-3.92, -0.35)}
 r"""Brown et al. (2024), Figure 5 panel titles: published :math:`(a, b)` of :math:`\log c(k) = a k^b` on MATH,
@@ -226,6 +251,11 @@ SOURCES: dict[str, Source] = {
     "BESIROGLU_2024_GRID_DEX": Source("besiroglu2024", _EPOCH_NB, note="a parameter of the notebook"),
     "SARDANA_2024_PARAMS": Source("sardana2024", "worked examples (Sec. 2, App. B)",
                                   note="checked only through the worked examples they reproduce"),
+    "KAPLAN_2020_A": Source("kaplan2020", "text (compute-efficient allocation, N ∝ C_min^0.73)", note="as printed"),
+    "PEARCE_SONG_2024": Source("pearce2024", "splash figure and simulation script of the authors' repository",
+                               note="local fits as printed in the figure; the coefficient and range from the script"),
+    "MUENNIGHOFF_2023_PARAMS": Source("muennighoff2023", "README of the authors' repository (huggingface/datablations)",
+                                      note="log-scales as printed, exponentiated"),
     "BROWN_2024_FIG5": Source("brown2024", "Figure 5 panel titles", note="as printed"),
     "BROWN_2024_PYTHIA160M_MATH": Source("brown2024", "Sec. 3 text", note="as printed"),
     "GADRE_2024_TABLE6_VALUES": Source("gadre2024", "Table 6 (and App. F for M*)", note="as printed"),
