@@ -133,6 +133,13 @@ BESIROGLU_2024: dict = {
              "beta": (0.331, 0.415)},
     # runs needed for Hoffmann's 80% interval of a (width 0.001) from the empirical bootstrap width
     "runs_needed": 634_773,
+    # log of the fitted scale sigma of the Huber-density likelihood (notebook output)
+    "log_sigma": -12.27,
+    # digitisation of Figure 4 (data_extraction.ipynb): SVG y-coordinates of the model-size ticks 1e11 and 1e8
+    "y_tick_1e11": 26.872,
+    "y_tick_1e8": 319.125,
+    # the alternative 1e8 tick kept commented out in that notebook, attributed to Jones's re-extraction (2024)
+    "y_tick_1e8_alternative": 322.703,
 }
 """Published numbers of Besiroglu, Erdil, Barnett & You (2024), "Chinchilla Scaling: A replication attempt",
 and its notebook ``data_analysis.ipynb``, that the book reproduces (the point estimates of their maximum-likelihood
@@ -244,7 +251,8 @@ SOURCES: dict[str, Source] = {
     "HOFFMANN_2022_TABLE2_A": Source("hoffmann2022", "Table 2", note="as printed"),
     "HOFFMANN_2022_FIG4_GOPHER_N": Source("hoffmann2022", "Figure 4 caption", note="as printed"),
     "HOFFMANN_2022_TEXT_175B": Source("hoffmann2022", "Sec. 3.4 text", note="as printed"),
-    "BESIROGLU_2024": Source("besiroglu2024", f"text and {_EPOCH_NB}", note="notebook outputs; SEs and intervals as printed"),
+    "BESIROGLU_2024": Source("besiroglu2024", f"text, {_EPOCH_NB} and data_extraction.ipynb",
+                             note="notebook outputs and extraction constants; SEs and intervals as printed"),
     "BESIROGLU_2024_MLE": Source("besiroglu2024", "Sec. 4 (point estimates of the refit)", note="as printed"),
     "BESIROGLU_2024_HOFFMANN_RATIO": Source("besiroglu2024", _EPOCH_NB, note="notebook output"),
     "BESIROGLU_2024_A_REF": Source("besiroglu2024", _EPOCH_NB, note="a parameter of the notebook"),
