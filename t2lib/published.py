@@ -44,6 +44,7 @@ __all__ = [
     "HOFFMANN_2022_TABLE2_A",
     "HOFFMANN_2022_FIG4_GOPHER_N",
     "HOFFMANN_2022_TEXT_175B",
+    "HOFFMANN_2022_ISOFLOP_BUDGETS",
     # Besiroglu et al. (2024)
     "BESIROGLU_2024",
     "BESIROGLU_2024_MLE",
@@ -119,6 +120,9 @@ HOFFMANN_2022_FIG4_GOPHER_N = 40e9
 
 HOFFMANN_2022_TEXT_175B: tuple[float, float] = (4.41e24, 4.2e12)
 """Hoffmann et al. (2022), Sec. 3.4 text: FLOPs and tokens ("over 4.2 trillion") for a compute-optimal 175B model."""
+
+HOFFMANN_2022_ISOFLOP_BUDGETS: tuple[float, ...] = (6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21)
+"""The nine IsoFLOP budgets of Hoffmann et al. (2022), Figure 3 (FLOPs); ``t2lib.isoflop.HOFFMANN_BUDGETS``."""
 
 # ----------------------------------------------------------------------------- Besiroglu et al. (2024)
 BESIROGLU_2024: dict = {
@@ -251,6 +255,7 @@ SOURCES: dict[str, Source] = {
     "HOFFMANN_2022_TABLE2_A": Source("hoffmann2022", "Table 2", note="as printed"),
     "HOFFMANN_2022_FIG4_GOPHER_N": Source("hoffmann2022", "Figure 4 caption", note="as printed"),
     "HOFFMANN_2022_TEXT_175B": Source("hoffmann2022", "Sec. 3.4 text", note="as printed"),
+    "HOFFMANN_2022_ISOFLOP_BUDGETS": Source("hoffmann2022", "Figure 3 (legend)", note="as printed"),
     "BESIROGLU_2024": Source("besiroglu2024", f"text, {_EPOCH_NB} and data_extraction.ipynb",
                              note="notebook outputs and extraction constants; SEs and intervals as printed"),
     "BESIROGLU_2024_MLE": Source("besiroglu2024", "Sec. 4 (point estimates of the refit)", note="as printed"),
