@@ -99,3 +99,14 @@ def test_no_published_number_typed_twice(path):
     hits = {text: name for text, name in _distinctive_literals().items()
             if re.search(r"(?<![\w.])" + re.escape(text) + r"(?![\w])", code)}
     assert not hits, f"{path.name} types published values that live in t2lib.published: {hits}"
+
+
+@pytest.mark.parametrize("path", [ROOT / "book" / "intro.ipynb"] + sorted((ROOT / "book").glob("0[1-3]_*.ipynb")),
+                         ids=lambda p: p.name)
+def test_no_published_number_typed_in_the_prose(path):
+    """The prose of the introduction and chapters 1-3 glues published values from t2lib.published instead of typing them."""
+    nb = json.loads(path.read_text())
+    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    hits = {text: name for text, name in _distinctive_literals().items()
+            if re.search(r"(?<![\w.])" + re.escape(text) + r"(?![\w])", prose)}
+    assert not hits, f"{path.name} types published values in its prose: {hits}"
