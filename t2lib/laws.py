@@ -364,7 +364,7 @@ PRESETS: dict[str, ChinchillaLaw] = {
 PRESET_LABELS: dict[str, str] = {
     "HOFFMANN_2022": "Hoffmann et al. 2022 (rounded)",
     "HOFFMANN_2022_UNROUNDED": "Hoffmann et al. 2022 (unrounded)",
-    "EPOCH_2024": "Besiroglu et al. 2024 (Epoch refit)",
+    "EPOCH_2024": "Epoch AI refit (Besiroglu et al. 2024)",
     "SARDANA_2024": "Sardana et al. 2024",
 }
 """Names for people of the :data:`PRESETS`, for legends and tables."""
