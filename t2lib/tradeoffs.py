@@ -44,6 +44,8 @@ def load_tradeoff_table(path: str | Path | None = None) -> pd.DataFrame:
     ValueError
         If ``path`` does not exist or lacks a required column.
     """
+    if path is not None and not isinstance(path, (str, Path)):
+        raise ValueError(f"path must name an existing CSV file (str or Path) or be None; got {path!r}")
     na = {"keep_default_na": False, "na_values": {"span_train_oom": [""], "span_inference_oom": [""]}}
     df = read_table(TRADEOFF_CSV.name, **na) if path is None else read_transcribed(path, **na)
     source = df.attrs["source"]
