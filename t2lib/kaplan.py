@@ -39,8 +39,8 @@ def total_params(n_non_embedding, coef: float = PEARCE_SONG_2024["embedding_coef
         Coefficient :math:`c` of the embedding term, non-negative.
     """
     n = v.positive("n_non_embedding", n_non_embedding)
-    c = float(v.nonnegative("coef", coef))
-    return n + c * np.cbrt(n)
+    c = v.scalar("coef", coef, 0.0, np.inf, lo_open=False)
+    return v.finite_result(n + c * np.cbrt(n), "the total parameter count", n_non_embedding=n, coef=c)
 
 
 def non_embedding_optimal(law: ChinchillaLaw, C_ne, coef: float = PEARCE_SONG_2024["embedding_coef"],
@@ -88,7 +88,7 @@ def non_embedding_optimal(law: ChinchillaLaw, C_ne, coef: float = PEARCE_SONG_20
     if not lo_n < hi_n:
         raise ValueError(f"N_min must be below N_max; got {lo_n!r} and {hi_n!r}")
     tol = v.positive_scalar("xtol", xtol)
-    c = float(v.nonnegative("coef", coef))
+    c = v.scalar("coef", coef, 0.0, np.inf, lo_open=False)
     lo = np.full(x.shape, np.log(lo_n))
     hi = np.full(x.shape, np.log(hi_n))
 
@@ -100,4 +100,4 @@ def non_embedding_optimal(law: ChinchillaLaw, C_ne, coef: float = PEARCE_SONG_20
     if np.any((u_lo <= lo + tol) | (u_hi >= hi - tol)):
         raise ValueError("the optimum lies at the edge of [N_min, N_max]; widen the bracket")
     n = np.exp(0.5 * (u_lo + u_hi))
-    return n, x / n
+    return v.finite_result((n, x / n), "the optimum", C_ne=C_ne, coef=c)

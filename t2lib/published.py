@@ -22,10 +22,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from . import _validate as v
 
 __all__ = [
     "DATA_DIR",
@@ -297,7 +301,7 @@ def source(name: str) -> Source:
     ValueError
         If ``name`` is not a constant of this module (the message lists them).
     """
-    if name not in SOURCES:
+    if not isinstance(name, str) or name not in SOURCES:
         raise ValueError(f"name must be one of the published constants {sorted(SOURCES)}; got {name!r}")
     return SOURCES[name]
 
@@ -336,7 +340,7 @@ def read_table(name: str, **read_csv_kwargs: Any) -> pd.DataFrame:
     """
     if not isinstance(name, str) or not name or Path(name).name != name or name.startswith("."):
         raise ValueError(f"name must be the file name of a table inside data/ (no folders); got {name!r}")
-    path = DATA_DIR / name
+    path = DATA_DIR / v.text("name", name)
     if not path.is_file():
         available = sorted(p.name for p in DATA_DIR.glob("*.csv")) if DATA_DIR.is_dir() else []
         raise ValueError(f"name must be one of the transcribed tables {available}; got {name!r}")
@@ -353,9 +357,7 @@ def read_transcribed(path: str | Path, **read_csv_kwargs: Any) -> pd.DataFrame:
     ValueError
         If ``path`` is not an existing file.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"path must name an existing CSV file; got {str(path)!r}")
+    path = v.path("path", path)
     header = [ln.lstrip("# ").rstrip() for ln in path.read_text().splitlines() if ln.startswith("#")]
     df = pd.read_csv(path, comment="#", **read_csv_kwargs)
     df.attrs["source"] = " ".join(header)
@@ -372,11 +374,24 @@ def deviations(ours: pd.DataFrame, published: pd.DataFrame, columns, prefix: str
     ValueError
         If a column is missing from either table.
     """
+    if isinstance(columns, (str, bytes)) or not isinstance(columns, Iterable):
+        raise ValueError(f"columns must be a non-empty list of column names; got {columns!r}")
     cols = list(columns)
+    if not cols or not all(isinstance(c, str) for c in cols):
+        raise ValueError(f"columns must be a non-empty list of column names; got {cols!r}")
+    prefix = v.text("prefix", prefix, empty=True)
+    v.frame("ours", ours)
+    v.frame("published", published)
     missing = [c for c in cols if c not in ours.columns] + [prefix + c for c in cols if prefix + c not in published.columns]
     if missing:
         raise ValueError(f"columns must exist in both tables; missing {missing}")
-    return pd.DataFrame({c: (ours[c] - published[prefix + c]).abs() for c in cols})
+    v.frame("ours", ours, finite_columns=cols)  # our values are computed: never nan
+    for c in cols:  # the paper's may be empty (nan: not printed), but must be numbers
+        try:
+            published[prefix + c].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"published[{prefix + c!r}] must hold numbers (nan where the paper prints none)") from None
+    return pd.DataFrame({c: (ours[c] - published[prefix + c].astype(float)).abs() for c in cols})
 
 
 def within_tolerance(ours: pd.DataFrame, published: pd.DataFrame, tolerance, prefix: str = "paper_") -> pd.DataFrame:
@@ -384,7 +399,12 @@ def within_tolerance(ours: pd.DataFrame, published: pd.DataFrame, tolerance, pre
 
     ``tolerance`` maps a column name to a scalar or to one value per row (``NaN`` for rows not checked).
     """
-    dev = deviations(ours, published, tolerance.keys(), prefix)
+    tolerance = v.mapping("tolerance", tolerance)
+    dev = deviations(ours, published, list(tolerance.keys()), prefix)
+    for c, t in tolerance.items():
+        tv = np.asarray(t, dtype=float) if not isinstance(t, (str, bytes)) else np.array(np.nan)
+        if np.any(tv[np.isfinite(tv)] < 0) or np.any(np.isinf(tv)) or (isinstance(t, (str, bytes))):
+            raise ValueError(f"tolerance[{c!r}] must be non-negative numbers (nan for rows not checked); got {t!r}")
     tol = pd.DataFrame({c: pd.Series(t, index=dev.index) if pd.api.types.is_list_like(t) else t
                         for c, t in tolerance.items()}, index=dev.index)
     return (dev <= tol) | dev.isna() | tol.isna()
