@@ -32,9 +32,9 @@ def lab_cases(cs: dict, Fresh) -> None:
     cs["t2lib.lab.language.SyntheticLanguage.describe"] = dict(tokens=toks, __instance__=lang)
     cs["t2lib.lab.model.param_count"] = dict(width=8, depth=1, vocab=48, seq_len=16)
     cs["t2lib.lab.model.attention_flop_fraction"] = dict(width=8, depth=1, vocab=48, seq_len=16)
-    # t2lib.lab.train.train and .sample_answers have no baseline yet: their first call compiles the model (over the
-    # 20-s budget on a busy machine, and an alarm inside XLA's compiler is unsafe); tests/test_lab.py checks their
-    # ValueErrors (test_train_rejects_bad_input).
+    # sample_answers: the smallest model (train is skipped in api_fuzz.SKIP: tests/test_lab.py checks its errors)
+    cs["t2lib.lab.train.sample_answers"] = dict(params=params, language=lang, index=np.array([0]), n_samples=2,
+                                                seed=0, __accept__={"seed": {"zero"}})
     cs["t2lib.lab.train.answer_logprob"] = dict(params=params, language=lang)
     cs["t2lib.lab.grid.plan_grid"] = dict(budgets=np.array([1e10, 3e10]), widths=(8, 12, 16, 24, 32), depth=2,
                                           ratio_range=(2.0, 300.0), overtrained_ratio=300.0,

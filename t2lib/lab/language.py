@@ -204,8 +204,11 @@ class SyntheticLanguage:
     def stream(self, seed: int = 0, block: int = 8192):
         """An endless training stream: blocks of ``block`` token sequences (uint8), block ``b`` seeded by
         ``(language seed, seed, b)``, so that a run of any length reads the same prefix of the stream."""
-        seed = _int_in("seed", seed, 0, 2**63 - 1)
+        seed = _int_in("seed", seed, 0, 2**63 - 1)  # checked now, not at the first next()
         block = _int_in("block", block, 1, 10**7)
+        return self._blocks(seed, block)
+
+    def _blocks(self, seed: int, block: int):
         b = 0
         while True:
             yield self._draw(block, np.random.default_rng([self.seed, seed, b, 0x57E]))[0]
@@ -331,6 +334,12 @@ class SyntheticLanguage:
         return Questions(tokens=tokens, answer_start=start, answer_len=length, kind=kind, difficulty=difficulty)
 
     def describe(self, tokens: np.ndarray) -> list[str]:
-        """Token ids of each row of ``tokens`` as readable strings (for the chapter's examples)."""
-        arr = np.atleast_2d(np.asarray(tokens))
+        """Token ids of each row of ``tokens`` as readable strings (for the chapter's examples).
+
+        ``tokens`` is a non-empty array of integer token ids in ``[0, vocab_size)``.
+        """
+        arr = np.atleast_2d(v.finite("tokens", tokens))
+        if arr.size == 0 or np.any(arr != np.round(arr)) or np.any((arr < 0) | (arr >= len(TOKENS))):
+            raise ValueError(f"tokens must be a non-empty array of integer token ids in [0, {len(TOKENS)}); got {tokens!r}")
+        arr = arr.astype(np.int64)
         return [" ".join(TOKENS[int(i)] for i in row) for row in arr]
