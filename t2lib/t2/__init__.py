@@ -10,7 +10,8 @@ r"""The Train-to-Test (T²) law of Roberts et al. (2026): model size, training t
 Everything public is re-exported here: ``from t2lib.t2 import T2Law, t2_optimal``.
 """
 from .accuracy import T2AccuracyLaw, jensen_gap, monte_carlo_accuracy, t2_accuracy_optimal
-from .forecast import FORECAST_COLUMNS, forecast, isoflop_profile, objective, objective_name
+from .forecast import (FORECAST_COLUMNS, allocation_at_sizes, forecast, isoflop_profile, objective, objective_name,
+                       parse_size)
 from .law import T2Law, k1_allocation, t2_large_train_limit, t2_optimal
 from .named import NamedLaw
 from .sampling_budget import best_model_at_budget, coverage_at_budget, equal_budget_table, samples_at_budget
@@ -18,7 +19,8 @@ from .sampling_budget import best_model_at_budget, coverage_at_budget, equal_bud
 __all__ = [
     "T2Law", "t2_optimal", "t2_large_train_limit", "k1_allocation",
     "T2AccuracyLaw", "t2_accuracy_optimal", "jensen_gap", "monte_carlo_accuracy",
-    "forecast", "isoflop_profile", "objective", "objective_name", "FORECAST_COLUMNS",
+    "forecast", "isoflop_profile", "objective", "objective_name", "FORECAST_COLUMNS", "allocation_at_sizes",
+    "parse_size",
     "NamedLaw",
     "samples_at_budget", "coverage_at_budget", "best_model_at_budget", "equal_budget_table",
 ]

@@ -123,7 +123,7 @@ class T2Law:
         return t2_optimal(self, C_train, C_inf, min_samples=min_samples)
 
     def large_train_limit(self, C_inf) -> np.ndarray:
-        """The limit of :math:`N^*` as :math:`C_{\mathrm{train}} \to \infty`: :func:`t2_large_train_limit`."""
+        r"""The limit of :math:`N^*` as :math:`C_{\mathrm{train}} \to \infty`: :func:`t2_large_train_limit`."""
         return t2_large_train_limit(self, C_inf)
 
     def k1_allocation(self, C_train, C_inf):
