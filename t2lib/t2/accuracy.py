@@ -27,6 +27,8 @@ import numpy as np
 
 from .. import _validate as v
 from ..laws import ChinchillaLaw
+from scipy import special
+
 from ..passk import beta_pass_at_k
 from .law import _broadcast, _check_min_samples
 
@@ -186,7 +188,16 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     kmin = _check_min_samples(min_samples)
     if not isinstance(naive, (bool, np.bool_)):
         raise ValueError(f"naive must be True or False; got {naive!r}")
-    objective = law.naive_accuracy if naive else law.accuracy
+    h = law.loss_law
+    tiny = np.finfo(float).tiny
+
+    def objective(N: np.ndarray, D: np.ndarray, k: np.ndarray) -> np.ndarray:
+        # the same formulas as law.accuracy / law.naive_accuracy, without re-validating every search point
+        mu, nu = law._mean_conc_from_loss(h.E + h.A * N ** (-h.alpha) + h.B * D ** (-h.beta))
+        if naive:
+            return -np.expm1(k * np.log1p(-mu))
+        a, b = np.maximum(mu * nu, tiny), np.maximum((1.0 - mu) * nu, tiny)
+        return -np.expm1(special.betaln(a, b + k) - special.betaln(a, b))
     lo = np.log(v.positive_scalar("N_min", N_min))
     hi = np.log(ct / 6.0)
     if kmin is not None:
