@@ -102,3 +102,14 @@ def test_module_entry_point():
     assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.count("\n") == 1
     proc = subprocess.run([sys.executable, "-m", "t2lib", "plan", *ARGS, "--json"], capture_output=True, text=True)
     assert proc.returncode == 0 and json.loads(proc.stdout)["law"] == DEFAULT_LAW
+
+
+@pytest.mark.parametrize("argv", ["--list-laws", 3.0, [1, 2], np.array(["--json"])])
+def test_main_rejects_a_non_list_argv(argv):
+    with pytest.raises(ValueError, match="argv"):
+        plan_mod.main(argv)
+
+
+def test_format_plan_rejects_other_input():
+    with pytest.raises(ValueError, match="p must"):
+        plan_mod.format_plan({"law": "x"})

@@ -316,3 +316,16 @@ def test_bad_laws_and_shapes():
         coverage_at_budget(pd.DataFrame({"model": ["a"]}), 1e9)
     with pytest.raises(ValueError, match="loss_law"):
         T2AccuracyLaw(ChinchillaLaw(1, 1, 1, 1, 1).as_dict(), 0, 1, 0.5, 0, 0)
+
+
+def test_more_bad_inputs_are_named():
+    with pytest.raises(ValueError, match="params"):
+        T2Law.from_params(3.0)
+    with pytest.raises(ValueError, match="min_samples"):
+        t2_optimal(TOY, 1e20, 1e10, min_samples=1e308)
+    with pytest.raises(ValueError, match="N, D"):
+        ACC.mean(np.ones(3) * 1e9, np.ones(4) * 1e10)
+    with pytest.raises(ValueError, match="C_inf"):
+        samples_at_budget(1.0, 1e300)
+    with pytest.raises(ValueError, match="coverage"):
+        best_model_at_budget(pd.DataFrame({1e9: [np.nan, 0.5]}, index=["a", "b"]))

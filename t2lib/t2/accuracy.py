@@ -89,6 +89,10 @@ class T2AccuracyLaw:
         return (self.theta0, self.theta1, self.theta2, self.theta3, self.theta4)
 
     # ------------------------------------------------------------------ from the loss
+    def _loss(self, N, D) -> np.ndarray:
+        N_, D_ = _broadcast(N=v.positive("N", N), D=v.positive("D", D))
+        return self.loss_law.loss(N_, D_)
+
     def _mean_conc_from_loss(self, L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         z = self.theta1 * (L - self.theta0)
         mu = self.theta2 * np.exp(-np.logaddexp(0.0, z))  # theta2 / (1 + e^z), no overflow
@@ -97,15 +101,15 @@ class T2AccuracyLaw:
 
     def mean(self, N, D) -> np.ndarray:
         r"""Mean single-sample accuracy :math:`\mu = \theta_2 / (1 + e^{\theta_1(\hat L - \theta_0)})`."""
-        return self._mean_conc_from_loss(self.loss_law.loss(N, D))[0]
+        return self._mean_conc_from_loss(self._loss(N, D))[0]
 
     def concentration(self, N, D) -> np.ndarray:
         r"""Concentration :math:`\nu = e^{\theta_3 + \theta_4 \hat L}` of the Beta distribution."""
-        return self._mean_conc_from_loss(self.loss_law.loss(N, D))[1]
+        return self._mean_conc_from_loss(self._loss(N, D))[1]
 
     def beta_params(self, N, D) -> tuple[np.ndarray, np.ndarray]:
         r"""The Beta parameters :math:`(a, b) = (\mu\nu, (1-\mu)\nu)`."""
-        mu, nu = self._mean_conc_from_loss(self.loss_law.loss(N, D))
+        mu, nu = self._mean_conc_from_loss(self._loss(N, D))
         return mu * nu, (1.0 - mu) * nu
 
     def accuracy(self, N, D, k) -> np.ndarray:
