@@ -8,6 +8,11 @@ objective over ``u = ln N`` pair by pair with ``minimize_scalar(method="bounded"
 both sides (threadpoolctl); each side's time is the best of ``--repeat`` runs for the vectorised solver and one run
 for the (slow) reference. Prints the times, the speed-up ratio and the largest relative difference of N*.
 
+Approach 1 agrees to a few 1e-7 (the reference's ``xatol`` on a flat minimum). For Approach 2 the largest
+differences (~1e-4) occur where pass@k is ~1e-4: there the computed objective carries relative rounding noise of
+~1e-7 (``betaln`` at a tiny first argument), so its maximum is only defined to ~1e-4 in N, and neither side is
+systematically better; the median difference is ~1e-7.
+
 Usage: ``python benchmarks/bench_t2.py [--n1 100000] [--n2 10000] [--repeat 3] [--seed 0]``
 """
 from __future__ import annotations
@@ -88,13 +93,15 @@ def run(name: str, n: int, vec, ref, repeat: int) -> bool:
     t0 = time.perf_counter()
     N_ref = ref()
     t_ref = time.perf_counter() - t0
-    rel = np.max(np.abs(N_vec / N_ref - 1.0))
+    diff = np.abs(N_vec / N_ref - 1.0)
+    rel = diff.max()
     ok = t_vec <= GOAL_SECONDS
     print(f"{name}: {n:,} pairs")
     print(f"  vectorised   {t_vec:8.3f} s  (best of {repeat})   goal <= {GOAL_SECONDS:.1f} s: {'ok' if ok else 'MISSED'}")
     print(f"  minimize_scalar per pair {t_ref:8.3f} s  ({1e6 * t_ref / n:.0f} us per pair, all {n:,} pairs)")
     print(f"  speed-up     {t_ref / t_vec:8.1f} x")
-    print(f"  max |N*_vec / N*_ref - 1| = {rel:.2e}")
+    print(f"  max |N*_vec / N*_ref - 1| = {rel:.2e}  (median {np.median(diff):.1e}, 99th percentile "
+          f"{np.percentile(diff, 99):.1e})")
     return ok
 
 
