@@ -207,7 +207,8 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     if kmin is not None:
         hi = np.minimum(hi, np.log(ci / (2.0 * kmin)))
     if np.any(hi <= lo):
-        raise ValueError("N_min must be below min(C_train/6, C_inf/(2*min_samples)) for every budget pair")
+        raise ValueError(f"C_train/6 and C_inf/(2*min_samples) must exceed N_min = {np.exp(lo):.4g} (the smallest model "
+                         "searched) for every budget pair; use larger budgets, a smaller N_min or min_samples")
     shape = ct.shape
     ct_, ci_, lo_, hi_ = (np.ravel(np.broadcast_to(x, shape)) for x in (ct, ci, lo, hi))
 
