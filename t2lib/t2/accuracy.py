@@ -159,7 +159,9 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     :math:`[\ln N_{\min},\ \ln \min(C_{\mathrm{train}}/6,\ C_{\mathrm{inf}}/(2k_{\min}))]` (at least one training
     token; at least :math:`k_{\min}` samples when ``min_samples`` is given): a grid of 96 points for all pairs at
     once, then 48 golden-section steps inside the two cells around the best grid point (the bracket shrinks to
-    :math:`0.618^{48} \approx 10^{-10}` of a cell).
+    :math:`0.618^{48} \approx 10^{-10}` of a cell). Where pass@k is tiny (about :math:`10^{-4}` or less) the
+    computed objective carries relative rounding noise of about :math:`10^{-7}` (a difference of two ``betaln``
+    values), so :math:`N^*` is then defined only to about :math:`10^{-4}` relative, by this search or any other.
 
     Parameters
     ----------
@@ -202,6 +204,7 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
             return -np.expm1(k * np.log1p(-mu))
         a, b = np.maximum(mu * nu, tiny), np.maximum((1.0 - mu) * nu, tiny)
         return -np.expm1(special.betaln(a, b + k) - special.betaln(a, b))
+
     lo = np.log(v.positive_scalar("N_min", N_min))
     hi = np.log(ct / 6.0)
     if kmin is not None:
