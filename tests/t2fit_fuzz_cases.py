@@ -92,7 +92,8 @@ def t2fit_cases(cs: dict, Fresh) -> None:
     cboot = cp.bootstrap(n_resamples=4, maxiter=10)
     cs["t2lib.t2.fit.CoupledBootstrap.laws"] = dict(__instance__=cboot)
     cs["t2lib.t2.fit.CoupledBootstrap.bands"] = dict(C_train=np.array([1e19, 1e20]), C_inf=2e9, level=0.9,
-                                                     min_samples=1.0, N_min=1e6, __instance__=cboot)
+                                                     min_samples=1.0, N_min=1e6, __instance__=cboot,
+                                                     __accept__={"min_samples": {"none"}})  # None: k unconstrained
     cs["t2lib.t2.fit.nearest_checkpoint_baseline"] = dict(train=Tb, test=Fresh(lambda: table.iloc[:5].copy()))
     cs["t2lib.t2.fit.prediction_errors"] = dict(pred=np.array([1.1, 1.8]), obs=np.array([1.0, 2.0]),
                                                 __accept__={"pred": {"zero", "negative"}})

@@ -27,13 +27,18 @@ import numpy as np
 
 from .. import _validate as v
 from ..laws import ChinchillaLaw
+from scipy import special
+
 from ..passk import beta_pass_at_k
 from .law import _broadcast, _check_min_samples
 
-__all__ = ["T2AccuracyLaw", "t2_accuracy_optimal"]
+__all__ = ["T2AccuracyLaw", "t2_accuracy_optimal", "jensen_gap", "monte_carlo_accuracy", "GRID_POINTS",
+           "GOLDEN_STEPS"]
 
-_GRID = 96
-_GOLDEN_ITERS = 48
+GRID_POINTS = 64
+r"""Points of the coarse grid in :math:`\ln N` of :func:`t2_accuracy_optimal`."""
+GOLDEN_STEPS = 42
+"""Golden-section steps of :func:`t2_accuracy_optimal` inside the two grid cells around the best point."""
 _INVPHI = (np.sqrt(5.0) - 1.0) / 2.0
 
 
@@ -87,6 +92,10 @@ class T2AccuracyLaw:
         return (self.theta0, self.theta1, self.theta2, self.theta3, self.theta4)
 
     # ------------------------------------------------------------------ from the loss
+    def _loss(self, N, D) -> np.ndarray:
+        N_, D_ = _broadcast(N=v.positive("N", N), D=v.positive("D", D))
+        return self.loss_law.loss(N_, D_)
+
     def _mean_conc_from_loss(self, L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         z = self.theta1 * (L - self.theta0)
         mu = self.theta2 * np.exp(-np.logaddexp(0.0, z))  # theta2 / (1 + e^z), no overflow
@@ -95,15 +104,15 @@ class T2AccuracyLaw:
 
     def mean(self, N, D) -> np.ndarray:
         r"""Mean single-sample accuracy :math:`\mu = \theta_2 / (1 + e^{\theta_1(\hat L - \theta_0)})`."""
-        return self._mean_conc_from_loss(self.loss_law.loss(N, D))[0]
+        return self._mean_conc_from_loss(self._loss(N, D))[0]
 
     def concentration(self, N, D) -> np.ndarray:
         r"""Concentration :math:`\nu = e^{\theta_3 + \theta_4 \hat L}` of the Beta distribution."""
-        return self._mean_conc_from_loss(self.loss_law.loss(N, D))[1]
+        return self._mean_conc_from_loss(self._loss(N, D))[1]
 
     def beta_params(self, N, D) -> tuple[np.ndarray, np.ndarray]:
         r"""The Beta parameters :math:`(a, b) = (\mu\nu, (1-\mu)\nu)`."""
-        mu, nu = self._mean_conc_from_loss(self.loss_law.loss(N, D))
+        mu, nu = self._mean_conc_from_loss(self._loss(N, D))
         return mu * nu, (1.0 - mu) * nu
 
     def accuracy(self, N, D, k) -> np.ndarray:
@@ -130,20 +139,32 @@ class T2AccuracyLaw:
         _broadcast(N=mu, k=k)
         return -np.expm1(k * np.log1p(-mu))
 
-    def optimal(self, C_train, C_inf, min_samples: float | None = None, N_min: float = 1e3):
+    def jensen_gap(self, N, D, k) -> np.ndarray:
+        """How much the naive model overestimates pass@k: :func:`jensen_gap` with this law."""
+        return jensen_gap(self, N, D, k)
+
+    def optimal(self, C_train, C_inf, min_samples: float | None = None, N_min: float = 1e3, naive: bool = False):
         """The accuracy-optimal ``(N, D, k)`` under both budgets: :func:`t2_accuracy_optimal` with this law."""
-        return t2_accuracy_optimal(self, C_train, C_inf, min_samples=min_samples, N_min=N_min)
+        return t2_accuracy_optimal(self, C_train, C_inf, min_samples=min_samples, N_min=N_min, naive=naive)
+
+    def k1_allocation(self, C_train, C_inf):
+        """The single-sample (k = 1) allocation and the samples it can afford: :func:`t2lib.t2.k1_allocation`."""
+        from .law import k1_allocation
+
+        return k1_allocation(self, C_train, C_inf)
 
 
 def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float | None = None,
-                        N_min: float = 1e3):
+                        N_min: float = 1e3, naive: bool = False):
     r"""Accuracy-optimal :math:`(N^*, D^*, k^*)` of an Approach-2 law, vectorised over budget pairs.
 
     Maximises :math:`\mathrm{Acc}(N, C_{\mathrm{train}}/(6N), C_{\mathrm{inf}}/(2N))` over :math:`u = \ln N` in
     :math:`[\ln N_{\min},\ \ln \min(C_{\mathrm{train}}/6,\ C_{\mathrm{inf}}/(2k_{\min}))]` (at least one training
-    token; at least :math:`k_{\min}` samples when ``min_samples`` is given): a grid of 96 points for all pairs at
-    once, then 48 golden-section steps inside the two cells around the best grid point (the bracket shrinks to
-    :math:`0.618^{48} \approx 10^{-10}` of a cell).
+    token; at least :math:`k_{\min}` samples when ``min_samples`` is given): a grid of :data:`GRID_POINTS` (64)
+    points for all pairs at once, then :data:`GOLDEN_STEPS` (42) golden-section steps inside the two cells around
+    the best grid point (the bracket shrinks to :math:`0.618^{42} \approx 2 \times 10^{-9}` of its width). Where pass@k is tiny (about :math:`10^{-4}` or less) the
+    computed objective carries relative rounding noise of about :math:`10^{-7}` (a difference of two ``betaln``
+    values), so :math:`N^*` is then defined only to about :math:`10^{-4}` relative, by this search or any other.
 
     Parameters
     ----------
@@ -155,6 +176,9 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
         Smallest allowed number of samples (e.g. 1); ``None`` allows any real ``k > 0``.
     N_min : float
         Smallest model searched, ``> 0``.
+    naive : bool
+        Maximise the naive model :math:`1 - (1-\mu)^k` instead of the Beta closed form (to show what ignoring
+        the spread of difficulty recommends).
 
     Returns
     -------
@@ -171,30 +195,44 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     ci = v.positive("C_inf", C_inf)
     ct, ci = _broadcast(C_train=ct, C_inf=ci)
     kmin = _check_min_samples(min_samples)
+    if not isinstance(naive, (bool, np.bool_)):
+        raise ValueError(f"naive must be True or False; got {naive!r}")
+    h = law.loss_law
+    tiny = np.finfo(float).tiny
+
+    def objective(N: np.ndarray, D: np.ndarray, k: np.ndarray) -> np.ndarray:
+        # the same formulas as law.accuracy / law.naive_accuracy, without re-validating every search point
+        mu, nu = law._mean_conc_from_loss(h.E + h.A * N ** (-h.alpha) + h.B * D ** (-h.beta))
+        if naive:
+            return -np.expm1(k * np.log1p(-mu))
+        a, b = np.maximum(mu * nu, tiny), np.maximum((1.0 - mu) * nu, tiny)
+        return -np.expm1(special.betaln(a, b + k) - special.betaln(a, b))
+
     lo = np.log(v.positive_scalar("N_min", N_min))
     hi = np.log(ct / 6.0)
     if kmin is not None:
         hi = np.minimum(hi, np.log(ci / (2.0 * kmin)))
     if np.any(hi <= lo):
-        raise ValueError("N_min must be below min(C_train/6, C_inf/(2*min_samples)) for every budget pair")
+        raise ValueError(f"C_train/6 and C_inf/(2*min_samples) must exceed N_min = {np.exp(lo):.4g} (the smallest model "
+                         "searched) for every budget pair; use larger budgets, a smaller N_min or min_samples")
     shape = ct.shape
     ct_, ci_, lo_, hi_ = (np.ravel(np.broadcast_to(x, shape)) for x in (ct, ci, lo, hi))
 
     def acc(u: np.ndarray, ctv: np.ndarray, civ: np.ndarray) -> np.ndarray:
         N = np.exp(u)
-        return law.accuracy(N, ctv / (6.0 * N), civ / (2.0 * N))
+        return objective(N, ctv / (6.0 * N), civ / (2.0 * N))
 
-    t = np.linspace(0.0, 1.0, _GRID)
+    t = np.linspace(0.0, 1.0, GRID_POINTS)
     grid = lo_[:, None] + (hi_ - lo_)[:, None] * t[None, :]
     vals = acc(grid, ct_[:, None], ci_[:, None])
     best = np.argmax(vals, axis=1)
     rows = np.arange(len(ct_))
     a = grid[rows, np.maximum(best - 1, 0)]
-    b = grid[rows, np.minimum(best + 1, _GRID - 1)]
+    b = grid[rows, np.minimum(best + 1, GRID_POINTS - 1)]
     c = b - _INVPHI * (b - a)
     d = a + _INVPHI * (b - a)
     fc, fd = acc(c, ct_, ci_), acc(d, ct_, ci_)
-    for _ in range(_GOLDEN_ITERS):
+    for _ in range(GOLDEN_STEPS):
         left = fc >= fd  # the maximum lies in [a, d]: drop (d, b]; otherwise drop [a, c)
         a, b = np.where(left, a, c), np.where(left, d, b)
         c, d, fc, fd = (np.where(left, b - _INVPHI * (b - a), d), np.where(left, c, a + _INVPHI * (b - a)),
@@ -209,3 +247,65 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     if not np.all(np.isfinite(N) & np.isfinite(D) & np.isfinite(k)):
         raise ValueError("the accuracy optimum is not finite for some budget pair (allowed: finite budgets)")
     return N, D, k
+
+
+def jensen_gap(law: T2AccuracyLaw, N, D, k) -> np.ndarray:
+    r"""Overestimate of the naive model: :math:`\big(1-(1-\mu)^k\big) - \mathbb E_p\big[1-(1-p)^k\big] \ge 0`.
+
+    :math:`x \mapsto (1-x)^k` is convex on :math:`[0, 1]` for :math:`k \ge 1`, so by Jensen's inequality
+    :math:`\mathbb E[(1-p)^k] \ge (1 - \mathbb E p)^k = (1-\mu)^k`: the naive pass@k is an upper bound, with
+    equality only when every question has the same success probability (:math:`\nu \to \infty`) or :math:`k = 1`.
+    (For :math:`0 < k < 1` the function is concave and the sign flips.)
+
+    Parameters
+    ----------
+    law : T2AccuracyLaw
+        The law.
+    N, D, k : array_like
+        Parameters, tokens and samples, positive and finite, broadcastable.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``naive_accuracy - accuracy``.
+    """
+    if not isinstance(law, T2AccuracyLaw):
+        raise ValueError(f"law must be a T2AccuracyLaw; got {type(law).__name__}")
+    return law.naive_accuracy(N, D, k) - law.accuracy(N, D, k)
+
+
+def monte_carlo_accuracy(law: T2AccuracyLaw, N, D, k, draws: int = 100_000, seed: int = 0):
+    r"""Monte Carlo estimate of :math:`\mathbb E_{p \sim \mathrm{Beta}(a, b)}[1 - (1-p)^k]`, an independent check.
+
+    Draws ``draws`` success probabilities per point (seeded) and averages :math:`1 - (1-p)^k`.
+
+    Parameters
+    ----------
+    law : T2AccuracyLaw
+        The law.
+    N, D, k : array_like
+        Positive and finite, broadcastable (keep the broadcast size times ``draws`` moderate).
+    draws : int
+        Draws per point, an integer in ``[2, 10**8]``.
+    seed : int
+        Seed of :func:`numpy.random.default_rng`, a non-negative integer.
+
+    Returns
+    -------
+    mean, stderr : numpy.ndarray
+        The estimate and its standard error.
+    """
+    if not isinstance(law, T2AccuracyLaw):
+        raise ValueError(f"law must be a T2AccuracyLaw; got {type(law).__name__}")
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 2 <= draws <= 10**8:
+        raise ValueError(f"draws must be an integer in [2, 10**8]; got {draws!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    k_ = v.positive("k", k)
+    a, b = law.beta_params(N, D)
+    a, b, k_ = _broadcast(N=a, D=b, k=k_)
+    tiny = np.finfo(float).tiny
+    rng = np.random.default_rng(seed)
+    p = rng.beta(np.maximum(a, tiny)[..., None], np.maximum(b, tiny)[..., None], size=a.shape + (int(draws),))
+    hit = -np.expm1(k_[..., None] * np.log1p(-np.minimum(p, 1.0 - np.finfo(float).epsneg)))
+    return hit.mean(axis=-1), hit.std(axis=-1, ddof=1) / np.sqrt(draws)
