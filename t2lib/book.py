@@ -415,8 +415,14 @@ def _parse_value(text: str) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["plan"]:  # the T² planner has its own parser (t2lib.plan)
+        from .plan import main as plan_main
+
+        return plan_main(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m t2lib", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("plan", help="T² allocation (N, D, k) for a training and an inference budget (see plan -h)")
 
     b = sub.add_parser("build", help="execute every chapter and build the HTML book")
     b.add_argument("--out", default=None, help="output directory (default: _build)")

@@ -30,7 +30,7 @@ from ..laws import ChinchillaLaw
 from ..passk import beta_pass_at_k
 from .law import _broadcast, _check_min_samples
 
-__all__ = ["T2AccuracyLaw", "t2_accuracy_optimal"]
+__all__ = ["T2AccuracyLaw", "t2_accuracy_optimal", "jensen_gap", "monte_carlo_accuracy"]
 
 _GRID = 96
 _GOLDEN_ITERS = 48
@@ -130,13 +130,23 @@ class T2AccuracyLaw:
         _broadcast(N=mu, k=k)
         return -np.expm1(k * np.log1p(-mu))
 
-    def optimal(self, C_train, C_inf, min_samples: float | None = None, N_min: float = 1e3):
+    def jensen_gap(self, N, D, k) -> np.ndarray:
+        """How much the naive model overestimates pass@k: :func:`jensen_gap` with this law."""
+        return jensen_gap(self, N, D, k)
+
+    def optimal(self, C_train, C_inf, min_samples: float | None = None, N_min: float = 1e3, naive: bool = False):
         """The accuracy-optimal ``(N, D, k)`` under both budgets: :func:`t2_accuracy_optimal` with this law."""
-        return t2_accuracy_optimal(self, C_train, C_inf, min_samples=min_samples, N_min=N_min)
+        return t2_accuracy_optimal(self, C_train, C_inf, min_samples=min_samples, N_min=N_min, naive=naive)
+
+    def k1_allocation(self, C_train, C_inf):
+        """The single-sample (k = 1) allocation and the samples it can afford: :func:`t2lib.t2.k1_allocation`."""
+        from .law import k1_allocation
+
+        return k1_allocation(self, C_train, C_inf)
 
 
 def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float | None = None,
-                        N_min: float = 1e3):
+                        N_min: float = 1e3, naive: bool = False):
     r"""Accuracy-optimal :math:`(N^*, D^*, k^*)` of an Approach-2 law, vectorised over budget pairs.
 
     Maximises :math:`\mathrm{Acc}(N, C_{\mathrm{train}}/(6N), C_{\mathrm{inf}}/(2N))` over :math:`u = \ln N` in
@@ -155,6 +165,9 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
         Smallest allowed number of samples (e.g. 1); ``None`` allows any real ``k > 0``.
     N_min : float
         Smallest model searched, ``> 0``.
+    naive : bool
+        Maximise the naive model :math:`1 - (1-\mu)^k` instead of the Beta closed form (to show what ignoring
+        the spread of difficulty recommends).
 
     Returns
     -------
@@ -171,6 +184,9 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     ci = v.positive("C_inf", C_inf)
     ct, ci = _broadcast(C_train=ct, C_inf=ci)
     kmin = _check_min_samples(min_samples)
+    if not isinstance(naive, (bool, np.bool_)):
+        raise ValueError(f"naive must be True or False; got {naive!r}")
+    objective = law.naive_accuracy if naive else law.accuracy
     lo = np.log(v.positive_scalar("N_min", N_min))
     hi = np.log(ct / 6.0)
     if kmin is not None:
@@ -182,7 +198,7 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
 
     def acc(u: np.ndarray, ctv: np.ndarray, civ: np.ndarray) -> np.ndarray:
         N = np.exp(u)
-        return law.accuracy(N, ctv / (6.0 * N), civ / (2.0 * N))
+        return objective(N, ctv / (6.0 * N), civ / (2.0 * N))
 
     t = np.linspace(0.0, 1.0, _GRID)
     grid = lo_[:, None] + (hi_ - lo_)[:, None] * t[None, :]
@@ -209,3 +225,65 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     if not np.all(np.isfinite(N) & np.isfinite(D) & np.isfinite(k)):
         raise ValueError("the accuracy optimum is not finite for some budget pair (allowed: finite budgets)")
     return N, D, k
+
+
+def jensen_gap(law: T2AccuracyLaw, N, D, k) -> np.ndarray:
+    r"""Overestimate of the naive model: :math:`\big(1-(1-\mu)^k\big) - \mathbb E_p\big[1-(1-p)^k\big] \ge 0`.
+
+    :math:`x \mapsto (1-x)^k` is convex on :math:`[0, 1]` for :math:`k \ge 1`, so by Jensen's inequality
+    :math:`\mathbb E[(1-p)^k] \ge (1 - \mathbb E p)^k = (1-\mu)^k`: the naive pass@k is an upper bound, with
+    equality only when every question has the same success probability (:math:`\nu \to \infty`) or :math:`k = 1`.
+    (For :math:`0 < k < 1` the function is concave and the sign flips.)
+
+    Parameters
+    ----------
+    law : T2AccuracyLaw
+        The law.
+    N, D, k : array_like
+        Parameters, tokens and samples, positive and finite, broadcastable.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``naive_accuracy - accuracy``.
+    """
+    if not isinstance(law, T2AccuracyLaw):
+        raise ValueError(f"law must be a T2AccuracyLaw; got {type(law).__name__}")
+    return law.naive_accuracy(N, D, k) - law.accuracy(N, D, k)
+
+
+def monte_carlo_accuracy(law: T2AccuracyLaw, N, D, k, draws: int = 100_000, seed: int = 0):
+    r"""Monte Carlo estimate of :math:`\mathbb E_{p \sim \mathrm{Beta}(a, b)}[1 - (1-p)^k]`, an independent check.
+
+    Draws ``draws`` success probabilities per point (seeded) and averages :math:`1 - (1-p)^k`.
+
+    Parameters
+    ----------
+    law : T2AccuracyLaw
+        The law.
+    N, D, k : array_like
+        Positive and finite, broadcastable (keep the broadcast size times ``draws`` moderate).
+    draws : int
+        Draws per point, an integer in ``[2, 10**8]``.
+    seed : int
+        Seed of :func:`numpy.random.default_rng`, a non-negative integer.
+
+    Returns
+    -------
+    mean, stderr : numpy.ndarray
+        The estimate and its standard error.
+    """
+    if not isinstance(law, T2AccuracyLaw):
+        raise ValueError(f"law must be a T2AccuracyLaw; got {type(law).__name__}")
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 2 <= draws <= 10**8:
+        raise ValueError(f"draws must be an integer in [2, 10**8]; got {draws!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    k_ = v.positive("k", k)
+    a, b = law.beta_params(N, D)
+    a, b, k_ = _broadcast(N=a, D=b, k=k_)
+    tiny = np.finfo(float).tiny
+    rng = np.random.default_rng(seed)
+    p = rng.beta(np.maximum(a, tiny)[..., None], np.maximum(b, tiny)[..., None], size=a.shape + (int(draws),))
+    hit = -np.expm1(k_[..., None] * np.log1p(-np.minimum(p, 1.0 - np.finfo(float).epsneg)))
+    return hit.mean(axis=-1), hit.std(axis=-1, ddof=1) / np.sqrt(draws)

@@ -33,7 +33,7 @@ import numpy as np
 from .. import _validate as v
 from ..laws import ChinchillaLaw
 
-__all__ = ["T2Law", "t2_optimal"]
+__all__ = ["T2Law", "t2_optimal", "t2_large_train_limit", "k1_allocation"]
 
 _NEWTON_ITERS = 100
 
@@ -121,6 +121,14 @@ class T2Law:
     def optimal(self, C_train, C_inf, min_samples: float | None = None):
         """The optimal ``(N, D, k)`` under both budgets: :func:`t2_optimal` with this law."""
         return t2_optimal(self, C_train, C_inf, min_samples=min_samples)
+
+    def large_train_limit(self, C_inf) -> np.ndarray:
+        """The limit of :math:`N^*` as :math:`C_{\mathrm{train}} \to \infty`: :func:`t2_large_train_limit`."""
+        return t2_large_train_limit(self, C_inf)
+
+    def k1_allocation(self, C_train, C_inf):
+        """The Chinchilla (k = 1) allocation of this law and the samples it can afford: :func:`k1_allocation`."""
+        return k1_allocation(self, C_train, C_inf)
 
 
 def _broadcast(**arrays: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -210,3 +218,77 @@ def t2_optimal(law: T2Law, C_train, C_inf, min_samples: float | None = None):
             f"(allowed: budgets whose optimum N, D, k fit in floating point)"
         )
     return N, D, k
+
+
+def t2_large_train_limit(law: T2Law, C_inf) -> np.ndarray:
+    r"""Limit of the optimal model size as the training budget grows without bound.
+
+    Once the data term :math:`B/D^\beta` is negligible, the first-order condition reduces to
+    :math:`\alpha A/N^\alpha = \gamma G/k^\gamma` with :math:`k = C_{\mathrm{inf}}/(2N)`, whose root is
+
+    .. math::
+
+        N_\infty = \Big(\frac{\alpha A}{\gamma G}\Big)^{\frac{1}{\alpha+\gamma}}
+                   \Big(\frac{C_{\mathrm{inf}}}{2}\Big)^{\frac{\gamma}{\alpha+\gamma}} .
+
+    :math:`N^*(C_{\mathrm{train}})` increases towards :math:`N_\infty` from below, so
+    :math:`D^*/N^* = C_{\mathrm{train}}/(6 N^{*2})` grows at least like :math:`C_{\mathrm{train}}/(6N_\infty^2)`.
+
+    Parameters
+    ----------
+    law : T2Law
+        The law; needs ``G > 0`` (with ``G = 0`` there is no limit: :math:`N^*` grows like Chinchilla's).
+    C_inf : array_like
+        Inference FLOPs per served token, positive and finite.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`N_\infty` for each ``C_inf``.
+    """
+    if not isinstance(law, T2Law):
+        raise ValueError(f"law must be a T2Law; got {type(law).__name__}")
+    if law.G <= 0:
+        raise ValueError("law.G must be positive (allowed range: 0 < G < inf) for a finite large-C_train limit")
+    ci = v.positive("C_inf", C_inf)
+    a, g = law.alpha, law.gamma
+    lnN = (np.log(a * law.A) - np.log(g * law.G) + g * np.log(ci / 2.0)) / (a + g)
+    N = np.exp(lnN)
+    if not np.all(np.isfinite(N) & (N > 0)):
+        raise ValueError("C_inf gives a limit outside floating point (allowed: budgets with a finite limit)")
+    return N
+
+
+def k1_allocation(law, C_train, C_inf):
+    r"""The Chinchilla (single-sample) allocation of a T² law, and the samples that model can afford.
+
+    The frontier the paper compares against: choose :math:`(N, D)` as if only one sample were drawn, i.e. the
+    compute-optimal point of the law at :math:`k = 1` (for Approach 1 the Chinchilla law with intercept
+    :math:`E + G`; for Approach 2 the loss law :math:`\hat L`, since pass@1 :math:`= \mu` falls with
+    :math:`\hat L`), then spend the inference budget on it: :math:`k = C_{\mathrm{inf}}/(2N)`.
+
+    Parameters
+    ----------
+    law : T2Law or T2AccuracyLaw
+        The law.
+    C_train, C_inf : array_like
+        Training FLOPs and inference FLOPs per served token, positive, finite, broadcastable.
+
+    Returns
+    -------
+    N, D, k : numpy.ndarray
+    """
+    from .accuracy import T2AccuracyLaw
+
+    if isinstance(law, T2Law):
+        base = law.chinchilla
+    elif isinstance(law, T2AccuracyLaw):
+        base = law.loss_law
+    else:
+        raise ValueError(f"law must be a T2Law or T2AccuracyLaw; got {type(law).__name__}")
+    ct = v.positive("C_train", C_train)
+    ci = v.positive("C_inf", C_inf)
+    ct, ci = _broadcast(C_train=ct, C_inf=ci)
+    N, D = base.compute_optimal(ct)
+    return N, D, ci / (2.0 * N)
+
