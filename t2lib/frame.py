@@ -59,6 +59,7 @@ __all__ = [
     "draw_allocations",
     "bands",
     "excess_loss",
+    "wasted_compute",
     "UNIQUE_TOKENS_DEFAULT",
     "MUENNIGHOFF_2023",
     "epochs",
@@ -639,6 +640,39 @@ def excess_loss(draws: LawDraws, point: Allocation, at_draws: Mapping[str, np.nd
     if not np.all(np.isfinite(out)):
         raise ValueError("the excess loss is not finite (draws or allocations out of floating-point range)")
     return out
+
+
+def wasted_compute(draws: LawDraws, excess, at_draws: Mapping[str, np.ndarray]) -> np.ndarray:
+    r"""Share of the training budget that the excess loss of the Chinchilla regime is worth, for each draw.
+
+    On the compute-optimal frontier of draw :math:`r` the reducible loss falls as
+    :math:`R_r(C) \propto C^{-c_r}` with :math:`c_r = lpha_reta_r/(lpha_r+eta_r)` (chapter 2). The loss
+    of the point estimate's allocation, :math:`R_r + \Delta_r`, is what the truth's optimum reaches with the
+    budget :math:`C' = C\,(1 + \Delta_r/R_r)^{-1/c_r}`; the point estimate wastes
+
+    .. math::
+
+        w_r = 1 - (1 + \Delta_r/R_r)^{-1/c_r}
+
+    of the budget. Exact for the ``chinchilla`` regime only (its frontier is a power law in :math:`C`).
+
+    Parameters
+    ----------
+    draws : LawDraws
+        Chinchilla draws.
+    excess : array_like
+        :func:`excess_loss`, shape ``(R,) + budgets.shape``, ``>= 0``.
+    at_draws : mapping
+        :func:`draw_allocations` in the ``chinchilla`` regime at the same budgets.
+    """
+    ex = v.finite("excess", excess)
+    if np.any(ex < -1e-12):
+        raise ValueError("excess must be >= 0 (allowed range: 0 <= excess < inf)")
+    shape = (-1,) + (1,) * (ex.ndim - 1)
+    al, be = draws.alpha.reshape(shape), draws.beta.reshape(shape)
+    R = draws.A.reshape(shape) * at_draws["N"] ** (-al) + draws.B.reshape(shape) * at_draws["D"] ** (-be)
+    c = al * be / (al + be)
+    return -np.expm1(-np.log1p(np.maximum(ex, 0.0) / R) / c)
 
 
 # --------------------------------------------------------------------------- data limits
