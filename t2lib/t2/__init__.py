@@ -6,6 +6,7 @@ r"""The Train-to-Test (T²) law of Roberts et al. (2026): model size, training t
 - :mod:`t2lib.t2.forecast`  optima against the k = 1 frontier of the same law; isoFLOP profiles.
 - :mod:`t2lib.t2.sampling_budget`  measured models compared at equal inference FLOPs (Pythia × MATH/GSM8K).
 - :mod:`t2lib.t2.named`, :mod:`t2lib.t2.presets`  named laws with their sources (``presets.LAWS``).
+- :mod:`t2lib.t2.targets`   fitting targets from sampled (n, c) counts; :mod:`t2lib.t2.fit` the fits (chapter 9).
 
 Everything public is re-exported here: ``from t2lib.t2 import T2Law, t2_optimal``.
 """
@@ -13,6 +14,8 @@ from .accuracy import T2AccuracyLaw, jensen_gap, monte_carlo_accuracy, t2_accura
 from .forecast import FORECAST_COLUMNS, forecast, isoflop_profile, objective, objective_name
 from .law import T2Law, k1_allocation, t2_large_train_limit, t2_optimal
 from .named import NamedLaw
+from .fit import T2Bootstrap, T2Fit, fit_t2
+from .targets import k_grid, passk_targets, select_checkpoints, thin_samples
 from .sampling_budget import best_model_at_budget, coverage_at_budget, equal_budget_table, samples_at_budget
 
 __all__ = [
@@ -21,4 +24,5 @@ __all__ = [
     "forecast", "isoflop_profile", "objective", "objective_name", "FORECAST_COLUMNS",
     "NamedLaw",
     "samples_at_budget", "coverage_at_budget", "best_model_at_budget", "equal_budget_table",
+    "passk_targets", "k_grid", "thin_samples", "select_checkpoints", "fit_t2", "T2Fit", "T2Bootstrap",
 ]

@@ -1,0 +1,35 @@
+"""The fitted laws of t2lib.t2.fitted are re-fitted from the data and checked (chapter 9's default fits)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from t2lib.t2 import T2Law
+from t2lib.t2.fitted import FITTED, FITTED_RANGE, REFIT_RTOL, refit
+
+
+def _values(law) -> dict[str, float]:
+    if isinstance(law, T2Law):
+        return law.as_dict()
+    d = {f"loss.{k}": x for k, x in law.loss_law.as_dict().items()}
+    d.update({f"theta{i}": x for i, x in enumerate(law.thetas)})
+    return d
+
+
+@pytest.mark.parametrize("name", sorted(FITTED))
+def test_stored_fit_equals_a_refit_from_the_data(name):
+    stored, new = _values(FITTED[name].law), _values(refit(name))
+    for key, want in stored.items():
+        assert new[key] == pytest.approx(want, rel=REFIT_RTOL, abs=1e-6), key
+
+
+def test_registry_entries_are_fitted_not_illustrative():
+    for name, entry in FITTED.items():
+        assert entry.name == name and not entry.illustrative and entry.fitted_range == FITTED_RANGE
+        assert "chapter 9" in entry.source
+    assert not any("math" in n for n in FITTED)  # the MATH fits are degenerate and not registered
+
+
+def test_refit_rejects_unknown_names():
+    with pytest.raises(ValueError, match="name"):
+        refit("pythia-math-approach1")
