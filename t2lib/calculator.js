@@ -98,13 +98,13 @@ function t2calcInit(id) {
     if (demand) {
       const life = ctrain.value + served.value * (cinf.value === null ? 0 : cinf.value);
       regime = law.kind === "t2" ? "t2-summed" : "sardana";
-      table = law.summed; bandTable = law.bands ? law.bands.summed : null;
+      table = law.summed; bandTable = law.bands && law.bands.summed ? law.bands.summed : null;
       axes = ["C", "S"]; x = life; y = served.value;
       notes.push("Lifetime budget C_life = C_train + S × C_inf = " + t2calcFormat(life) +
         " FLOPs, re-split between training and inference by the optimiser.");
     } else {
       regime = law.kind === "t2" ? "t2" : "chinchilla";
-      table = law.train; bandTable = law.bands ? law.bands.train : null;
+      table = law.train; bandTable = law.bands && law.bands.train ? law.bands.train : null;
       if (law.kind === "t2") {
         if (cinf.value === null) return fail("This law chooses the number of samples k: enter an inference budget per served token (e.g. 1.4e11).");
         axes = ["C", "Cinf"]; x = ctrain.value; y = cinf.value;
@@ -129,7 +129,7 @@ function t2calcInit(id) {
         if (!bandTable[q + "_lo"]) return;
         const lo = t2calcInterp(bandTable[q + "_lo"], data.band_grid, axes, x, y);
         const hi = t2calcInterp(bandTable[q + "_hi"], data.band_grid, axes, x, y);
-        if (lo !== null && hi !== null) band[q] = [Math.min(lo, val[q]), Math.max(hi, val[q])];
+        if (lo !== null && hi !== null) band[q] = [lo, hi];
       });
     }
     const rows = [["N", "parameters N"], ["D", "training tokens D"], ["DN", "tokens per parameter D/N"],
@@ -163,6 +163,7 @@ function t2calcInit(id) {
       });
     }
     if (bandTable) notes.push("Band: " + law.bands.source + " (" + law.bands.n_draws + " draws).");
+    else if (law.bands) notes.push("No band in this regime for this law (computed for the other regime only).");
     notes.push("Law: " + law.source);
     html += notes.map(function (n) { return "<p class=\"t2calc-note\">" + n.replace(/&/g, "&amp;").replace(/</g, "&lt;") + "</p>"; }).join("");
     el("msg").textContent = "";

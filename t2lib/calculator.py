@@ -63,6 +63,9 @@ class CalculatorLaw:
         Bootstrap draws; the page then shows 90% bands.
     band_source : str
         What the draws are (shown with the band).
+    band_regimes : tuple of str
+        The grids (``"train"``, ``"summed"``) that get bands; the T² lifetime solve is one bisection per draw,
+        so a caller may keep only ``("train",)`` to save build time.
     fitted_range : dict, optional
         ``{"N": (lo, hi), "D": (lo, hi), "k": (lo, hi)}``; the page warns outside it.
     """
@@ -74,6 +77,7 @@ class CalculatorLaw:
     illustrative: bool = False
     draws: frame.LawDraws | None = field(default=None, repr=False)
     band_source: str = ""
+    band_regimes: tuple[str, ...] = ("train", "summed")
     fitted_range: Mapping[str, tuple[float, float]] | None = None
 
     def __post_init__(self) -> None:
@@ -85,6 +89,8 @@ class CalculatorLaw:
             raise ValueError("draws must be a frame.LawDraws or None")
         if self.draws is not None and self.draws.is_t2 != isinstance(self.law, T2Law):
             raise ValueError("draws must be of the same kind as law (Chinchilla or T²)")
+        if not set(self.band_regimes) <= {"train", "summed"} or not self.band_regimes:
+            raise ValueError(f"band_regimes must be a non-empty subset of ('train', 'summed'); got {self.band_regimes!r}")
 
 
 def _axis(spec) -> np.ndarray:
@@ -157,14 +163,18 @@ def calculator_data(laws: Sequence[CalculatorLaw], grid: Mapping[str, tuple[floa
             "summed": _pack(summed.as_dict(), keys),
         }
         if cl.draws is not None:
-            tr = (frame.draw_allocations(cl.draws, "t2", bCt2, C_inf=bCi2) if is_t2
-                  else frame.draw_allocations(cl.draws, "chinchilla", bC))
-            su = frame.draw_allocations(cl.draws, "t2-summed" if is_t2 else "sardana", bC2, served_tokens=bS2)
+            grids = {}
+            if "train" in cl.band_regimes:
+                grids["train"] = (frame.draw_allocations(cl.draws, "t2", bCt2, C_inf=bCi2) if is_t2
+                                  else frame.draw_allocations(cl.draws, "chinchilla", bC))
+            if "summed" in cl.band_regimes:
+                grids["summed"] = frame.draw_allocations(cl.draws, "t2-summed" if is_t2 else "sardana", bC2,
+                                                         served_tokens=bS2)
             entry["bands"] = {
                 "source": cl.band_source, "n_draws": len(cl.draws),
                 **{name: {f"{q}_{end}": _log(b[i]) for q, b in frame.bands({k: d[k] for k in keys}, lev).items()
                           for i, end in enumerate(("lo", "hi"))}
-                   for name, d in (("train", tr), ("summed", su))},
+                   for name, d in grids.items()},
             }
         out_laws.append(entry)
     return {
