@@ -125,6 +125,10 @@ def plan(C_train: float, C_inf: float, law: str = DEFAULT_LAW, min_samples: floa
 
 def format_plan(p: dict[str, Any]) -> str:
     """The plan of :func:`plan` as the text ``plan`` prints."""
+    keys = {"objective", "illustrative", "law", "approach", "source", "C_train", "C_inf", "min_samples", "t2", "k1",
+            "warnings"}
+    if not isinstance(p, dict) or not keys <= set(p):
+        raise ValueError(f"p must be the dict returned by plan() (keys {sorted(keys)}); got {type(p).__name__}")
     what = p["objective"]
     label = "predicted loss" if what == "loss" else "predicted pass@k"
     tag = "  [ILLUSTRATIVE]" if p["illustrative"] else ""
@@ -175,7 +179,18 @@ def _parser() -> _Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``plan`` command; returns the exit status (0, or 2 for bad input)."""
+    """Run the ``plan`` command; returns the exit status (0, or 2 for bad input).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after ``plan``; ``None`` reads them from ``sys.argv``.
+    """
+    if argv is None:
+        argv = sys.argv[1:]
+        argv = argv[1:] if argv[:1] == ["plan"] else argv
+    if isinstance(argv, (str, bytes)) or not isinstance(argv, (list, tuple)) or not all(isinstance(x, str) for x in argv):
+        raise ValueError(f"argv must be a list of strings (the command-line arguments); got {argv!r}")
     try:
         a = _parser().parse_args(argv)
         if a.list_laws:

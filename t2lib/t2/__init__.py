@@ -11,7 +11,8 @@ r"""The Train-to-Test (T²) law of Roberts et al. (2026): model size, training t
 Everything public is re-exported here: ``from t2lib.t2 import T2Law, t2_optimal``.
 """
 from .accuracy import T2AccuracyLaw, jensen_gap, monte_carlo_accuracy, t2_accuracy_optimal
-from .forecast import FORECAST_COLUMNS, forecast, isoflop_profile, objective, objective_name
+from .forecast import (FORECAST_COLUMNS, allocation_at_sizes, forecast, isoflop_profile, objective, objective_name,
+                       parse_size)
 from .law import T2Law, k1_allocation, t2_large_train_limit, t2_optimal
 from .named import NamedLaw
 from .fit import T2Bootstrap, T2Fit, fit_t2
@@ -21,7 +22,8 @@ from .sampling_budget import best_model_at_budget, coverage_at_budget, equal_bud
 __all__ = [
     "T2Law", "t2_optimal", "t2_large_train_limit", "k1_allocation",
     "T2AccuracyLaw", "t2_accuracy_optimal", "jensen_gap", "monte_carlo_accuracy",
-    "forecast", "isoflop_profile", "objective", "objective_name", "FORECAST_COLUMNS",
+    "forecast", "isoflop_profile", "objective", "objective_name", "FORECAST_COLUMNS", "allocation_at_sizes",
+    "parse_size",
     "NamedLaw",
     "samples_at_budget", "coverage_at_budget", "best_model_at_budget", "equal_budget_table",
     "passk_targets", "k_grid", "thin_samples", "select_checkpoints", "fit_t2", "T2Fit", "T2Bootstrap",

@@ -27,6 +27,8 @@ import numpy as np
 
 from .. import _validate as v
 from ..laws import ChinchillaLaw
+from scipy import special
+
 from ..passk import beta_pass_at_k
 from .law import _broadcast, _check_min_samples
 
@@ -87,6 +89,10 @@ class T2AccuracyLaw:
         return (self.theta0, self.theta1, self.theta2, self.theta3, self.theta4)
 
     # ------------------------------------------------------------------ from the loss
+    def _loss(self, N, D) -> np.ndarray:
+        N_, D_ = _broadcast(N=v.positive("N", N), D=v.positive("D", D))
+        return self.loss_law.loss(N_, D_)
+
     def _mean_conc_from_loss(self, L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         z = self.theta1 * (L - self.theta0)
         mu = self.theta2 * np.exp(-np.logaddexp(0.0, z))  # theta2 / (1 + e^z), no overflow
@@ -95,15 +101,15 @@ class T2AccuracyLaw:
 
     def mean(self, N, D) -> np.ndarray:
         r"""Mean single-sample accuracy :math:`\mu = \theta_2 / (1 + e^{\theta_1(\hat L - \theta_0)})`."""
-        return self._mean_conc_from_loss(self.loss_law.loss(N, D))[0]
+        return self._mean_conc_from_loss(self._loss(N, D))[0]
 
     def concentration(self, N, D) -> np.ndarray:
         r"""Concentration :math:`\nu = e^{\theta_3 + \theta_4 \hat L}` of the Beta distribution."""
-        return self._mean_conc_from_loss(self.loss_law.loss(N, D))[1]
+        return self._mean_conc_from_loss(self._loss(N, D))[1]
 
     def beta_params(self, N, D) -> tuple[np.ndarray, np.ndarray]:
         r"""The Beta parameters :math:`(a, b) = (\mu\nu, (1-\mu)\nu)`."""
-        mu, nu = self._mean_conc_from_loss(self.loss_law.loss(N, D))
+        mu, nu = self._mean_conc_from_loss(self._loss(N, D))
         return mu * nu, (1.0 - mu) * nu
 
     def accuracy(self, N, D, k) -> np.ndarray:
@@ -186,13 +192,23 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     kmin = _check_min_samples(min_samples)
     if not isinstance(naive, (bool, np.bool_)):
         raise ValueError(f"naive must be True or False; got {naive!r}")
-    objective = law.naive_accuracy if naive else law.accuracy
+    h = law.loss_law
+    tiny = np.finfo(float).tiny
+
+    def objective(N: np.ndarray, D: np.ndarray, k: np.ndarray) -> np.ndarray:
+        # the same formulas as law.accuracy / law.naive_accuracy, without re-validating every search point
+        mu, nu = law._mean_conc_from_loss(h.E + h.A * N ** (-h.alpha) + h.B * D ** (-h.beta))
+        if naive:
+            return -np.expm1(k * np.log1p(-mu))
+        a, b = np.maximum(mu * nu, tiny), np.maximum((1.0 - mu) * nu, tiny)
+        return -np.expm1(special.betaln(a, b + k) - special.betaln(a, b))
     lo = np.log(v.positive_scalar("N_min", N_min))
     hi = np.log(ct / 6.0)
     if kmin is not None:
         hi = np.minimum(hi, np.log(ci / (2.0 * kmin)))
     if np.any(hi <= lo):
-        raise ValueError("N_min must be below min(C_train/6, C_inf/(2*min_samples)) for every budget pair")
+        raise ValueError(f"C_train/6 and C_inf/(2*min_samples) must exceed N_min = {np.exp(lo):.4g} (the smallest model "
+                         "searched) for every budget pair; use larger budgets, a smaller N_min or min_samples")
     shape = ct.shape
     ct_, ci_, lo_, hi_ = (np.ravel(np.broadcast_to(x, shape)) for x in (ct, ci, lo, hi))
 

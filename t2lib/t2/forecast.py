@@ -17,7 +17,8 @@ from .. import _validate as v
 from .accuracy import T2AccuracyLaw, t2_accuracy_optimal
 from .law import T2Law, _broadcast, k1_allocation, t2_optimal
 
-__all__ = ["objective", "objective_name", "isoflop_profile", "forecast", "FORECAST_COLUMNS"]
+__all__ = ["objective", "objective_name", "isoflop_profile", "forecast", "allocation_at_sizes", "parse_size",
+           "FORECAST_COLUMNS"]
 
 FORECAST_COLUMNS = (
     "C_train", "C_inf", "N", "D", "tokens_per_param", "k", "value",
@@ -107,3 +108,53 @@ def forecast(law, C_train, C_inf, min_samples: float | None = None) -> pd.DataFr
         "value": objective(law, N, D, k),
         "N_k1": N1, "D_k1": D1, "tokens_per_param_k1": D1 / N1, "k_k1": k1, "value_k1": objective(law, N1, D1, k1),
     }, columns=list(FORECAST_COLUMNS))
+
+
+_UNITS = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+
+
+def parse_size(label) -> float:
+    """A nominal size label as a number of parameters: ``"37M"`` -> 3.7e7, ``"1.4B"`` -> 1.4e9."""
+    if not isinstance(label, str) or len(label) < 2 or label[-1].upper() not in _UNITS:
+        raise ValueError(f"label must be a size such as '37M' or '1.4B' (units K, M, B, T); got {label!r}")
+    try:
+        x = float(label[:-1])
+    except ValueError:
+        raise ValueError(f"label must be a size such as '37M' or '1.4B'; got {label!r}") from None
+    if not (np.isfinite(x) and x > 0):
+        raise ValueError(f"label must be a positive size; got {label!r}")
+    return x * _UNITS[label[-1].upper()]
+
+
+def allocation_at_sizes(N, C_train, C_inf, law=None) -> pd.DataFrame:
+    r"""What each model size gets under both budgets: :math:`D = C_{\mathrm{train}}/(6N)`, D/N and
+    :math:`k = C_{\mathrm{inf}}/(2N)`, with the law's objective there when a law is given.
+
+    Parameters
+    ----------
+    N : array_like
+        Model sizes (1-D), positive, at most ``C_train / 6``.
+    C_train, C_inf : float
+        The two budgets, positive and finite.
+    law : T2Law or T2AccuracyLaw, optional
+        Adds the column ``value`` (:func:`objective`) and ``rank`` (1 = best under the law).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``N``, ``D``, ``tokens_per_param``, ``k`` (and ``value``, ``rank``).
+    """
+    N_ = np.atleast_1d(v.positive("N", N))
+    if N_.ndim != 1:
+        raise ValueError(f"N must be a scalar or 1-D; got shape {N_.shape}")
+    ct = v.positive_scalar("C_train", C_train)
+    ci = v.positive_scalar("C_inf", C_inf)
+    if np.any(N_ > ct / 6.0):
+        raise ValueError("N must be at most C_train/6 (allowed range: 0 < N <= C_train/6, one token or more)")
+    D = ct / (6.0 * N_)
+    out = pd.DataFrame({"N": N_, "D": D, "tokens_per_param": D / N_, "k": ci / (2.0 * N_)})
+    if law is not None:
+        val = objective(law, N_, D, out["k"].to_numpy())
+        out["value"] = val
+        out["rank"] = pd.Series(val if objective_name(law) == "loss" else -val).rank(method="min").astype(int)
+    return out

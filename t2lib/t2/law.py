@@ -87,7 +87,11 @@ class T2Law:
     @classmethod
     def from_params(cls, params) -> "T2Law":
         """Build from a mapping with exactly the seven parameter names as keys."""
+        from collections.abc import Mapping
+
         names = cls.param_names()
+        if not isinstance(params, Mapping):
+            raise ValueError(f"params must be a mapping with the keys {names}; got {type(params).__name__}")
         unknown, missing = set(params) - set(names), set(names) - set(params)
         if unknown or missing:
             raise ValueError(
@@ -123,7 +127,7 @@ class T2Law:
         return t2_optimal(self, C_train, C_inf, min_samples=min_samples)
 
     def large_train_limit(self, C_inf) -> np.ndarray:
-        """The limit of :math:`N^*` as :math:`C_{\mathrm{train}} \to \infty`: :func:`t2_large_train_limit`."""
+        r"""The limit of :math:`N^*` as :math:`C_{\mathrm{train}} \to \infty`: :func:`t2_large_train_limit`."""
         return t2_large_train_limit(self, C_inf)
 
     def k1_allocation(self, C_train, C_inf):
@@ -206,6 +210,9 @@ def t2_optimal(law: T2Law, C_train, C_inf, min_samples: float | None = None):
     else:
         u = u_b
     if kmin is not None:
+        if np.any(ci / (2.0 * kmin) < 1.0):
+            raise ValueError("min_samples must be at most C_inf / 2 (allowed range: 0 < min_samples <= C_inf/2, "
+                             f"a model of at least one parameter); got {min_samples!r}")
         u = np.minimum(u, ly - np.log(kmin))
     N = np.exp(u)
     D = ct / (6.0 * N)

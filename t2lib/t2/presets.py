@@ -24,7 +24,7 @@ from .fitted import FITTED
 from .law import T2Law
 from .named import NamedLaw
 
-__all__ = ["ILLUSTRATIVE", "LAWS", "DEFAULT_LAW", "get_law", "illustrative_t2law"]
+__all__ = ["ILLUSTRATIVE", "LAWS", "LABELS", "DEFAULT_LAW", "get_law", "illustrative_t2law"]
 
 _HOFFMANN = ("A, B, alpha, beta: Hoffmann et al. (2022), Approach 3, rounded (E' = E + G = 1.69 is their E); "
              "fitted to pretraining loss, not to a task's pass@k")
@@ -81,6 +81,13 @@ ILLUSTRATIVE: dict[str, NamedLaw] = {
 
 LAWS: dict[str, NamedLaw] = {**ILLUSTRATIVE, **FITTED}
 """Every named law: :data:`ILLUSTRATIVE`, then :data:`t2lib.t2.fitted.FITTED` (chapter 9)."""
+
+LABELS: dict[str, str] = {
+    "illustrative-strong-sampling": "illustrative law, strong sampling term",
+    "illustrative-weak-sampling": "illustrative law, weak sampling term",
+    "illustrative-beta": "illustrative Beta law",
+}
+"""Names for figure legends (people, not registry keys) of the illustrative laws."""
 
 DEFAULT_LAW = "illustrative-strong-sampling"
 """The law ``plan`` uses without ``--law``."""

@@ -55,8 +55,12 @@ def samples_at_budget(N, C_inf) -> np.ndarray:
         N_, ci = np.broadcast_arrays(N_, ci)
     except ValueError:
         raise ValueError(f"N and C_inf must broadcast; got shapes {np.shape(N_)}, {np.shape(ci)}") from None
+    ratio = ci / (2.0 * N_)
+    if np.any(ratio > 2.0**53):
+        raise ValueError("C_inf / (2N) must be at most 2**53 samples (allowed range: C_inf <= 2**54 N); "
+                         f"got max {ratio.max()!r}")
     # the small relative slack keeps k = C_inf / (2N) exact when the budget was computed from a whole k
-    return np.floor(ci / (2.0 * N_) * (1.0 + 1e-12)).astype(np.int64)
+    return np.floor(ratio * (1.0 + 1e-12)).astype(np.int64)
 
 
 def coverage_at_budget(samples: pd.DataFrame, C_inf) -> pd.DataFrame:
@@ -99,6 +103,8 @@ def best_model_at_budget(coverage: pd.DataFrame) -> pd.Series:
     if not isinstance(coverage, pd.DataFrame) or coverage.empty:
         raise ValueError("coverage must be a non-empty DataFrame from coverage_at_budget")
     measured = coverage.notna().sum(axis=0) >= 2
+    if not measured.any():
+        raise ValueError("coverage must have a budget (column) at which two or more models are measured")
     return coverage.loc[:, measured].idxmax(axis=0).rename("best model")
 
 
