@@ -40,8 +40,8 @@ PYTHIA_GSM8K_APPROACH2 = T2AccuracyLaw(
 separately identified (chapter 9)."""
 
 PYTHIA_GSM8K_COUPLED = T2AccuracyLaw(
-    loss_law=ChinchillaLaw(E=4.4491341, A=26810.533, B=1659871.1, alpha=0.52542549, beta=0.62534477),
-    theta0=0.0, theta1=1.0, theta2=1.0, theta3=-0.027035089, theta4=1.0)
+    loss_law=ChinchillaLaw(E=4.4491344, A=26810.409, B=1659851.8, alpha=0.52542524, beta=0.62534425),
+    theta0=0.0, theta1=1.0, theta2=1.0, theta3=-0.027020656, theta4=1.0)
 """The coupled law of :func:`t2lib.t2.fit.fit_t2_coupled` on GSM8K (Beta shape e^θ₃ = 0.973)."""
 
 _SOURCE = ("chapter 9 (09_t2_public_data): fitted to -log mean pass@k of the Pythia checkpoints x 128 GSM8K "

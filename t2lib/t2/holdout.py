@@ -14,12 +14,26 @@ import numpy as np
 import pandas as pd
 
 from .. import _validate as v
-from .fit import (T2AccuracyFit, T2Fit, check_table, fit_t2, fit_t2_accuracy, nearest_checkpoint_baseline,
-                  prediction_errors)
+from .fit import (T2AccuracyFit, T2CoupledFit, T2Fit, check_table, fit_t2, fit_t2_accuracy, fit_t2_coupled,
+                  nearest_checkpoint_baseline, prediction_errors)
 
-__all__ = ["holdout_split", "Holdout", "run_holdout", "METHODS"]
+__all__ = ["holdout_split", "Holdout", "run_holdout", "METHODS", "selection_sweep", "ROBERTS_2026_RQ2",
+           "ROBERTS_2026_TABLE1_SIZES"]
 
-METHODS = ("Approach 1", "Approach 2 (likelihood)", "Approach 2 (SSE)", "nearest checkpoint")
+ROBERTS_2026_RQ2: dict[str, float] = {"Approach 1": 0.028, "Approach 2": 0.084}
+"""Roberts et al. (2026), Figure 4 (RQ2): relative error of the extrapolation from their 85 Chinchilla-style
+checkpoints to their overtrained ones, Approach 1 on the NLL axis (10-20 nats) and Approach 2 on accuracy. Quoted
+for comparison (the book does not reproduce them: the paper's checkpoints and likelihoods are not public)."""
+
+ROBERTS_2026_TABLE1_SIZES: dict[str, tuple[float, ...]] = {
+    "best overtrained": (37e6, 84e6, 149e6),
+    "Chinchilla optimal": (455e6, 611e6, 901e6),
+}
+"""Roberts et al. (2026), Table 1 (C_train = 2.56e19, C_inf = 2e9): nominal sizes of the best overtrained checkpoint
+(37M on 6 of 8 tasks, 84M and 149M on one each) and of the Chinchilla-optimal one (455M to 901M, by task).
+Quoted, not reproduced."""
+
+METHODS = ("Approach 1", "Approach 2 (likelihood)", "Approach 2 (SSE)", "coupled law", "nearest checkpoint")
 """Row labels of :attr:`Holdout.errors`."""
 
 
@@ -52,13 +66,14 @@ class Holdout:
     approach1: T2Fit
     approach2: T2AccuracyFit
     approach2_sse: T2AccuracyFit
+    coupled: T2CoupledFit
     predictions: pd.DataFrame
     errors: pd.DataFrame
 
 
 def run_holdout(table: pd.DataFrame, samples: pd.DataFrame, by: str, max_value: float, *, n_starts: int = 64,
                 seed: int = 0) -> Holdout:
-    """Fit Approach 1, Approach 2 (likelihood and SSE) on one side of :func:`holdout_split`, predict the other.
+    """Fit Approach 1, Approach 2 (likelihood and SSE) and the coupled law on one side of :func:`holdout_split`, predict the other.
 
     Parameters
     ----------
@@ -75,11 +90,13 @@ def run_holdout(table: pd.DataFrame, samples: pd.DataFrame, by: str, max_value: 
     a1 = fit_t2(train, n_starts=n_starts, seed=seed)
     a2 = fit_t2_accuracy(train, samples, seed=seed)
     a2s = fit_t2_accuracy(train, samples, method="sse", stage1=a2.stage1)
+    cp = fit_t2_coupled(train, n_starts=n_starts, seed=seed)
     preds = {
         METHODS[0]: a1.predict(test),
         METHODS[1]: a2.predict(test),
         METHODS[2]: a2s.predict(test),
-        METHODS[3]: nearest_checkpoint_baseline(train, test),
+        METHODS[3]: cp.predict(test),
+        METHODS[4]: nearest_checkpoint_baseline(train, test),
     }
     obs = test["target"].to_numpy(float)
     obs_p = np.exp(-obs)
@@ -90,5 +107,44 @@ def run_holdout(table: pd.DataFrame, samples: pd.DataFrame, by: str, max_value: 
         rows.append({"method": name, "relative": e["relative"], "absolute": e["absolute"], "bias": e["bias"],
                      "relative pass@k": ep["relative"]})
     errors = pd.DataFrame(rows).set_index("method")
-    return Holdout(by=by, max_value=float(max_value), approach1=a1, approach2=a2, approach2_sse=a2s,
+    return Holdout(by=by, max_value=float(max_value), approach1=a1, approach2=a2, approach2_sse=a2s, coupled=cp,
                    predictions=test.assign(**preds), errors=errors)
+
+
+def selection_sweep(table: pd.DataFrame, selections: dict, C_train, C_inf, *, n_starts: int = 64,
+                    seed: int = 0) -> pd.DataFrame:
+    r"""Refit Approach 1 under several checkpoint selections and report the optimum at given budget pairs.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The **unselected** :func:`~t2lib.t2.targets.passk_targets` table.
+    selections : dict
+        ``{label: kwargs of select_checkpoints}``.
+    C_train, C_inf : float or 1-D array
+        Budget pairs (broadcast against each other).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (selection, budget pair): ``C_train``, ``C_inf``, ``checkpoints``, the parameters at bounds,
+        ``N``, ``D``, ``k`` of the optimum and ``tokens_per_param``.
+    """
+    from .law import t2_optimal
+    from .targets import select_checkpoints
+
+    if not isinstance(selections, dict) or not selections:
+        raise ValueError("selections must be a non-empty dict {label: select_checkpoints kwargs}")
+    ct, ci = np.broadcast_arrays(np.atleast_1d(v.positive("C_train", C_train)), np.atleast_1d(v.positive("C_inf", C_inf)))
+    if ct.ndim != 1:
+        raise ValueError("C_train and C_inf must be scalars or 1-D arrays")
+    rows = []
+    for label, kw in selections.items():  # a handful of different data sets: one fit each
+        sel = select_checkpoints(table, **kw)
+        fit = fit_t2(sel, n_starts=n_starts, seed=seed)
+        N, D, k = t2_optimal(fit.law, ct, ci)
+        for j in range(ct.size):
+            rows.append({"selection": label, "C_train": float(ct[j]), "C_inf": float(ci[j]),
+                         "checkpoints": sel.groupby(["N", "D"]).ngroups, "at bounds": ", ".join(fit.at_bounds) or "none",
+                         "N": float(N[j]), "D": float(D[j]), "k": float(k[j]), "tokens_per_param": float(D[j] / N[j])})
+    return pd.DataFrame(rows)

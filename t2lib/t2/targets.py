@@ -43,6 +43,7 @@ __all__ = [
     "select_checkpoints",
     "PasskCube",
     "passk_cube",
+    "k_gain",
 ]
 
 SAMPLE_COLUMNS = ("model", "N", "D", "problem", "n", "c")
@@ -313,3 +314,30 @@ def select_checkpoints(table: pd.DataFrame, min_tokens: float = 2e9, max_k: int 
     if len(out) == 0:
         raise ValueError("the selection keeps no checkpoint (check min_tokens, max_tokens, max_k, exclude_models)")
     return out
+
+
+def k_gain(table: pd.DataFrame, k_lo: int = 1, k_hi: int | None = None) -> pd.DataFrame:
+    r"""Gain from sampling per checkpoint: :math:`y(k_{lo}) - y(k_{hi})` against :math:`y(k_{lo})`.
+
+    Under the additive Approach-1 law the gain is :math:`G(k_{lo}^{-\gamma} - k_{hi}^{-\gamma})`, the **same for every
+    checkpoint**; when every problem's success rate is small, :math:`\mathrm{pass@}k \approx k\,\mathrm{pass@}1` and the
+    gain approaches :math:`\ln(k_{hi}/k_{lo})` instead.
+
+    Returns one row per checkpoint with ``model, N, D, y_lo, y_hi, gain`` (``k_hi`` defaults to the largest k).
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(f"table must be a pandas DataFrame; got {type(table).__name__}")
+    missing = [c for c in ("model", "N", "D", "k", "target") if c not in table.columns]
+    if missing:
+        raise ValueError(f"table must have the columns model, N, D, k, target; missing {missing}")
+    if len(table) == 0:
+        raise ValueError("table must not be empty")
+    hi = int(table["k"].max()) if k_hi is None else int(v.positive_scalar("k_hi", k_hi))
+    lo = int(v.positive_scalar("k_lo", k_lo))
+    if not lo < hi:
+        raise ValueError(f"k_lo must be below k_hi; got k_lo={k_lo!r}, k_hi={hi!r}")
+    w = table.pivot_table(index=_KEYS, columns="k", values="target")
+    if lo not in w.columns or hi not in w.columns:
+        raise ValueError(f"table must contain rows with k = {lo} and k = {hi}")
+    out = pd.DataFrame({"y_lo": w[lo], "y_hi": w[hi]}).reset_index()
+    return out.assign(gain=out["y_lo"] - out["y_hi"])
