@@ -32,6 +32,28 @@ def _row(a: frame.Allocation) -> dict[str, float]:
     return {q: float(d[q]) for q in (*_Q, "loss", "C_train", "C_inf", "training_share")}
 
 
+def _limit_warnings(named: NamedLaw, p: dict[str, Any]) -> list[str]:
+    """Warnings for the lifetime answer outside the fitted range, and for D above the default unique tokens."""
+    out = []
+    life = p.get("lifetime")
+    answers = [("T² optimum", p.get("t2"))] + ([("lifetime T² optimum", life["t2"])] if life else [])
+    for what, row in answers:
+        if not row or "D" not in row:
+            continue
+        ep = float(frame.epochs(row["D"], frame.UNIQUE_TOKENS_DEFAULT))
+        if ep > 1:
+            out.append(f"{what}: D = {number(row['D'])} tokens is {number(ep)} epochs of "
+                       f"{number(frame.UNIQUE_TOKENS_DEFAULT)} unique tokens (about FineWeb's size): the data must be "
+                       "repeated, which is worth less than fresh data (Muennighoff et al. 2023; chapter 11)")
+    if life and named.fitted_range:
+        beyond = frame.outside_range(named.fitted_range, **{q: life["t2"][q] for q in named.fitted_range})
+        for q, f in beyond.items():
+            if float(f) > 1:
+                out.append(f"lifetime T² optimum: {q} = {number(life['t2'][q])} lies {number(float(f))} times outside "
+                           "the range the law was fitted on: this is an extrapolation")
+    return out
+
+
 def extend_plan(p: dict[str, Any], named: NamedLaw, served_tokens: float | None = None, bands: bool = False,
                 level: float = 0.9) -> dict[str, Any]:
     """Add ``regime``, ``regime_description``, ``served_tokens``, ``lifetime`` and ``bands`` to a plan dict.
@@ -64,6 +86,7 @@ def extend_plan(p: dict[str, Any], named: NamedLaw, served_tokens: float | None 
     else:
         out.update(regime="t2", served_tokens=None, lifetime=None)
     out["regime_description"] = frame.REGIMES[out["regime"]]
+    out["warnings"] = list(p.get("warnings", [])) + _limit_warnings(named, out)
     out["bands"] = None
     if bands:
         if named.name not in BOOTSTRAPS:

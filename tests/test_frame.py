@@ -288,3 +288,18 @@ def test_chapter11_refit_from_epoch_grid_start_reaches_the_grid_optimum():
     assert published * 0.999 < one.objective <= published * (1 + 5e-9)
     for k, x in fit.BESIROGLU_2024["grid_fit"].items():
         assert one.law.as_dict()[k] == pytest.approx(x, rel=0.01), k
+
+
+@settings(max_examples=40, deadline=None)
+@given(law=chinchilla_laws(A=(50.0, 2e3), B=(50.0, 5e3), alpha=(0.2, 0.6), beta=(0.2, 0.6)),
+       logC=st.floats(19, 27), logS=st.floats(8, 15))
+def test_sardana_beats_every_model_size_on_the_budget_line(law, logC, logS):
+    """An independent check of the summed-budget optimum: no N on a fine grid along 6ND + 2NS = C does better."""
+    C, S = 10.0**logC, 10.0**logS
+    a = frame.sardana(law, C, S)
+    N = float(a.N) * np.exp(np.linspace(-3, 3, 6001))
+    N = N[N < C / (2 * S)]
+    D = C / (6 * N) - S / 3
+    ok = D > 0
+    L = law.loss(N[ok], D[ok])
+    assert np.all(L >= float(a.loss) - 1e-13 * float(a.loss))

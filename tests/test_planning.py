@@ -67,3 +67,10 @@ def test_bands_from_a_registered_bootstrap(monkeypatch):
     assert lo < p["t2"]["N"] < hi and p["bands"]["n_draws"] == n
     q = plan(1e24, 1.4e11, law=LAW, served_tokens=1e13, bands=True)
     assert q["bands"]["k"][0] < q["lifetime"]["t2"]["k"] < q["bands"]["k"][1]
+
+
+def test_lifetime_answer_warns_outside_fitted_range_and_on_repeated_data():
+    p = plan(1e24, 1.4e11, law="pythia-gsm8k-approach1", served_tokens=1e13)
+    text = " ".join(p["warnings"])
+    assert "lifetime T² optimum" in text and "outside the range the law was fitted on" in text
+    assert "epochs" in text  # D* of this law at 1e24 FLOPs is far above 15T tokens
