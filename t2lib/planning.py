@@ -18,9 +18,25 @@ from .fmt import number
 from .t2.law import T2Law
 from .t2.named import NamedLaw
 
-__all__ = ["BOOTSTRAPS", "extend_plan", "format_extension"]
+__all__ = ["BOOTSTRAPS", "chapter9_draws", "extend_plan", "format_extension"]
 
-BOOTSTRAPS: dict[str, Callable[[], frame.LawDraws]] = {}
+def chapter9_draws(n_resamples: int = 200, seed: int = 0, n_starts: int = 8) -> frame.LawDraws:
+    """The problem bootstrap of chapter 9's Approach-1 fit on GSM8K, as draws (loads the data and refits: seconds).
+
+    Refits :data:`t2lib.t2.fitted.PYTHIA_GSM8K_APPROACH1` with ``n_starts`` starts (the stored law is re-found to
+    its re-fit tolerance), then resamples the problems ``n_resamples`` times (:meth:`t2lib.t2.fit.T2Fit.bootstrap`);
+    only converged replicates are kept.
+    """
+    from .data import load_pythia_samples
+    from .t2 import fit_t2, k_grid, passk_targets, select_checkpoints
+
+    samples = load_pythia_samples("GSM8K", checkpoints=True)
+    table = select_checkpoints(passk_targets(samples, k_grid(samples)))
+    boot = fit_t2(table, n_starts=n_starts, seed=0).bootstrap(samples, n_resamples=n_resamples, seed=seed)
+    return frame.LawDraws.from_laws([law for law, ok in zip(boot.laws(), boot.converged) if ok])
+
+
+BOOTSTRAPS: dict[str, Callable[[], frame.LawDraws]] = {"pythia-gsm8k-approach1": chapter9_draws}
 """Named laws with a bootstrap: name -> a function returning its draws (:class:`t2lib.frame.LawDraws`).
 Laws not listed here have no bands (the illustrative laws never do)."""
 

@@ -74,3 +74,14 @@ def test_lifetime_answer_warns_outside_fitted_range_and_on_repeated_data():
     text = " ".join(p["warnings"])
     assert "lifetime T² optimum" in text and "outside the range the law was fitted on" in text
     assert "epochs" in text  # D* of this law at 1e24 FLOPs is far above 15T tokens
+
+
+def test_bands_of_chapter9_fit_from_the_cli(capsys):
+    """--bands for the fitted law: chapter 9's problem bootstrap, the stored law's optimum inside the band."""
+    assert main(["--train-flops", "1e22", "--inference-flops", "2e9", "--law", "pythia-gsm8k-approach1", "--bands",
+                 "--json"]) == 0
+    p = json.loads(capsys.readouterr().out)
+    b = p["bands"]
+    assert b["n_draws"] > 150 and b["level"] == 0.9
+    for q in ("N", "D", "k"):
+        assert b[q][0] < p["t2"][q] < b[q][1], q
