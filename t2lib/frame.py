@@ -315,7 +315,9 @@ def erdil_allocation(law, C_life, gamma, served_tokens=None, min_samples: float 
         Passed to :func:`t2`.
     """
     T, I = erdil(C_life, gamma)
-    if isinstance(law, T2Law) and served_tokens is not None:
+    if isinstance(law, T2Law) and served_tokens is None:
+        raise ValueError("served_tokens is required with a T2Law (the inference part buys samples per served token)")
+    if isinstance(law, T2Law):
         S = v.positive("served_tokens", served_tokens)
         a = t2(law, T, I / S, min_samples=min_samples)
         return Allocation("erdil", a.N, a.D, a.k, np.broadcast_to(S, a.N.shape).astype(float), a.loss)

@@ -303,3 +303,18 @@ def test_sardana_beats_every_model_size_on_the_budget_line(law, logC, logS):
     ok = D > 0
     L = law.loss(N[ok], D[ok])
     assert np.all(L >= float(a.loss) - 1e-13 * float(a.loss))
+
+
+def test_erdil_allocation_needs_demand_for_t2_law():
+    with pytest.raises(ValueError, match="served_tokens"):
+        frame.erdil_allocation(T2_LAW, 1e24, 1.0)
+
+
+def test_law_draws_loss_is_each_laws_loss():
+    laws = [T2_LAW, T2Law(**{**T2_LAW.as_dict(), "G": 2.0, "alpha": 0.3})]
+    d = frame.LawDraws.from_laws(laws)
+    N, D, k = np.array([1e9, 1e10]), np.array([1e11, 1e12]), np.array([1.0, 30.0])
+    got = d.loss(N, D, k)
+    for i, law in enumerate(laws):
+        np.testing.assert_allclose(got[i], law.loss(N, D, k), rtol=1e-14)
+        assert d.law(i) == law
