@@ -94,19 +94,26 @@ def test_html_is_self_contained(data):
 
 # --------------------------------------------------------------------------- the page in Chromium
 @pytest.fixture(scope="module")
-def page(data, tmp_path_factory, chromium_path):
+def browser(chromium_path):
+    """One headless Chromium for the module (a second sync_playwright inside the first is not allowed)."""
     pw = pytest.importorskip("playwright.sync_api")
+    with pw.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(data, tmp_path_factory, browser):
     path = tmp_path_factory.mktemp("calc") / "calculator.html"
     path.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>calc</title></head><body>"
                     + calc.calculator_html(data) + "</body></html>", encoding="utf-8")
-    with pw.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
-        pg = browser.new_page()
-        pg.errors = []
-        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-        pg.goto(path.as_uri())
-        yield pg
-        browser.close()
+    pg = browser.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.goto(path.as_uri())
+    yield pg
+    pg.close()
 
 
 def _set(page, law=None, **fields):
@@ -183,32 +190,37 @@ def test_page_warns_on_data_and_fitted_range(page):
 
 # --------------------------------------------------------------------------- the built chapter
 @pytest.mark.book
-def test_built_chapter_calculator_matches_t2lib(built_book, chromium_path):
+def test_built_chapter_calculator_matches_t2lib(built_book, browser):
     """Chapter 11's page as built: the calculator answers from file:// and agrees with t2lib to 1%."""
-    pw = pytest.importorskip("playwright.sync_api")
+    from t2lib.t2.presets import LAWS as NAMED
+
     path = built_book["html"] / "book" / "11_planning.html"
     if not path.exists():
         pytest.skip("chapter 11 is not in _toc.yml")
-    with pw.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
-        pg = browser.new_page()
-        errors = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.goto(path.as_uri())
-        data = json.loads(pg.inner_text("#t2-calculator-data") or pg.eval_on_selector(
-            "#t2-calculator-data", "e => e.textContent"))
-        keys = {e["key"] for e in data["laws"]}
-        assert {"hoffmann-2022", "epoch-2024", "sardana-2024"} <= keys
-        for key, fields, budgets in [("sardana-2024", dict(ctrain="1e24", cinf="1.4e11", served="2e12"),
-                                      (1e24, 1.4e11, 2e12)),
-                                     ("hoffmann-2022", dict(ctrain="1e23", cinf="", served=""), (1e23, None, None))]:
-            _set(pg, key, **fields)
-            law = {"sardana-2024": PRESETS["SARDANA_2024"], "hoffmann-2022": PRESETS["HOFFMANN_2022"]}[key]
-            a = frame.plan_allocation(law, budgets[0], budgets[1], served_tokens=budgets[2])
-            for q, ref in (("N", a.N), ("D", a.D)):
-                assert _value(pg, q) == pytest.approx(float(ref), rel=0.01), (key, q)
-        _set(pg, ctrain="abc")
-        assert "not a number" in pg.inner_text("#t2-calculator-msg")
-        # the theme's own scripts raise one error on every page of the book (THEBE_JS_URL declared twice)
-        assert not [e for e in errors if "THEBE_JS_URL" not in e], errors
-        browser.close()
+    pg = browser.new_page()
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(path.as_uri())
+    data = json.loads(pg.eval_on_selector("#t2-calculator-data", "e => e.textContent"))
+    keys = {e["key"] for e in data["laws"]}
+    assert {"hoffmann-2022", "epoch-2024", "sardana-2024", "refit-epoch-points"} <= keys
+    cases = [("sardana-2024", PRESETS["SARDANA_2024"], dict(ctrain="1e24", cinf="1.4e11", served="2e12"),
+              (1e24, 1.4e11, 2e12)),
+             ("hoffmann-2022", PRESETS["HOFFMANN_2022"], dict(ctrain="1e23", cinf="", served=""), (1e23, None, None))]
+    if "pythia-gsm8k-approach1" in keys:
+        cases.append(("pythia-gsm8k-approach1", NAMED["pythia-gsm8k-approach1"].law,
+                      dict(ctrain="3e21", cinf="2e9", served=""), (3e21, 2e9, None)))
+    for key, law, fields, budgets in cases:
+        _set(pg, key, **fields)
+        a = frame.plan_allocation(law, budgets[0], budgets[1], served_tokens=budgets[2])
+        for q, ref in (("N", a.N), ("D", a.D), ("k", a.k)):
+            assert _value(pg, q) == pytest.approx(float(ref), rel=0.01), (key, q)
+    if "pythia-gsm8k-approach1" in keys:  # chapter 9's bootstrap band is shown in the separate-budget regime
+        lo = float(pg.get_attribute("#t2-calculator-N-band", "data-lo"))
+        hi = float(pg.get_attribute("#t2-calculator-N-band", "data-hi"))
+        assert lo < _value(pg, "N") < hi
+    _set(pg, ctrain="abc")
+    assert "not a number" in pg.inner_text("#t2-calculator-msg")
+    # the theme's own scripts raise one error on every page of the book (THEBE_JS_URL declared twice)
+    assert not [e for e in errors if "THEBE_JS_URL" not in e], errors
+    pg.close()
