@@ -329,3 +329,16 @@ def test_more_bad_inputs_are_named():
         samples_at_budget(1.0, 1e300)
     with pytest.raises(ValueError, match="coverage"):
         best_model_at_budget(pd.DataFrame({1e9: [np.nan, 0.5]}, index=["a", "b"]))
+
+
+@settings(max_examples=15, deadline=None)
+@given(acc_laws, st.floats(17.0, 25.0), st.floats(9.0, 12.0))
+def test_accuracy_optimum_beats_a_brute_force_grid(law, lct, lci):
+    """The grid + golden-section optimum is at least as good as every point of an independent fine grid."""
+    ct, ci = 10.0**lct, 10.0**lci
+    N, D, k = t2_accuracy_optimal(law, ct, ci)
+    Ng = np.geomspace(1e3, ct / 6, 20_001)
+    best = law.accuracy(Ng, ct / (6 * Ng), ci / (2 * Ng)).max()
+    # relative 1e-6: where pass@k is tiny, betaln differences carry rounding noise of ~1e-7 relative
+    assert law.accuracy(N, D, k) >= best * (1 - 1e-6) - 1e-15
+    assert 6 * N * D == pytest.approx(ct, rel=1e-12) and 2 * N * k == pytest.approx(ci, rel=1e-12)

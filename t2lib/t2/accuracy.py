@@ -32,10 +32,13 @@ from scipy import special
 from ..passk import beta_pass_at_k
 from .law import _broadcast, _check_min_samples
 
-__all__ = ["T2AccuracyLaw", "t2_accuracy_optimal", "jensen_gap", "monte_carlo_accuracy"]
+__all__ = ["T2AccuracyLaw", "t2_accuracy_optimal", "jensen_gap", "monte_carlo_accuracy", "GRID_POINTS",
+           "GOLDEN_STEPS"]
 
-_GRID = 96
-_GOLDEN_ITERS = 48
+GRID_POINTS = 64
+r"""Points of the coarse grid in :math:`\ln N` of :func:`t2_accuracy_optimal`."""
+GOLDEN_STEPS = 42
+"""Golden-section steps of :func:`t2_accuracy_optimal` inside the two grid cells around the best point."""
 _INVPHI = (np.sqrt(5.0) - 1.0) / 2.0
 
 
@@ -157,9 +160,11 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
 
     Maximises :math:`\mathrm{Acc}(N, C_{\mathrm{train}}/(6N), C_{\mathrm{inf}}/(2N))` over :math:`u = \ln N` in
     :math:`[\ln N_{\min},\ \ln \min(C_{\mathrm{train}}/6,\ C_{\mathrm{inf}}/(2k_{\min}))]` (at least one training
-    token; at least :math:`k_{\min}` samples when ``min_samples`` is given): a grid of 96 points for all pairs at
-    once, then 48 golden-section steps inside the two cells around the best grid point (the bracket shrinks to
-    :math:`0.618^{48} \approx 10^{-10}` of a cell).
+    token; at least :math:`k_{\min}` samples when ``min_samples`` is given): a grid of :data:`GRID_POINTS` (64)
+    points for all pairs at once, then :data:`GOLDEN_STEPS` (42) golden-section steps inside the two cells around
+    the best grid point (the bracket shrinks to :math:`0.618^{42} \approx 2 \times 10^{-9}` of its width). Where pass@k is tiny (about :math:`10^{-4}` or less) the
+    computed objective carries relative rounding noise of about :math:`10^{-7}` (a difference of two ``betaln``
+    values), so :math:`N^*` is then defined only to about :math:`10^{-4}` relative, by this search or any other.
 
     Parameters
     ----------
@@ -202,6 +207,7 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
             return -np.expm1(k * np.log1p(-mu))
         a, b = np.maximum(mu * nu, tiny), np.maximum((1.0 - mu) * nu, tiny)
         return -np.expm1(special.betaln(a, b + k) - special.betaln(a, b))
+
     lo = np.log(v.positive_scalar("N_min", N_min))
     hi = np.log(ct / 6.0)
     if kmin is not None:
@@ -216,17 +222,17 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
         N = np.exp(u)
         return objective(N, ctv / (6.0 * N), civ / (2.0 * N))
 
-    t = np.linspace(0.0, 1.0, _GRID)
+    t = np.linspace(0.0, 1.0, GRID_POINTS)
     grid = lo_[:, None] + (hi_ - lo_)[:, None] * t[None, :]
     vals = acc(grid, ct_[:, None], ci_[:, None])
     best = np.argmax(vals, axis=1)
     rows = np.arange(len(ct_))
     a = grid[rows, np.maximum(best - 1, 0)]
-    b = grid[rows, np.minimum(best + 1, _GRID - 1)]
+    b = grid[rows, np.minimum(best + 1, GRID_POINTS - 1)]
     c = b - _INVPHI * (b - a)
     d = a + _INVPHI * (b - a)
     fc, fd = acc(c, ct_, ci_), acc(d, ct_, ci_)
-    for _ in range(_GOLDEN_ITERS):
+    for _ in range(GOLDEN_STEPS):
         left = fc >= fd  # the maximum lies in [a, d]: drop (d, b]; otherwise drop [a, c)
         a, b = np.where(left, a, c), np.where(left, d, b)
         c, d, fc, fd = (np.where(left, b - _INVPHI * (b - a), d), np.where(left, c, a + _INVPHI * (b - a)),
