@@ -258,3 +258,50 @@ def test_holdout_split_and_run():
     h = run_holdout(t, s, "D", 1e11, n_starts=16)
     assert list(h.errors.index) == list(METHODS)
     assert np.all(np.isfinite(h.errors.to_numpy()))
+
+
+def test_selection_sweep_refits_each_selection():
+    from t2lib.t2.holdout import selection_sweep
+
+    t = _grid_table(TRUE, noise=0.01, seed=7).assign(model="sim")
+    out = selection_sweep(t, {"all": {"min_tokens": 0}, "late": {"min_tokens": 1e10}}, [1e19, 1e20], 2e9,
+                          n_starts=16)
+    assert list(out.selection) == ["all", "all", "late", "late"]
+    assert np.allclose(out.N * out.tokens_per_param, out.D)
+    truth = TRUE.optimal(np.array([1e19, 1e20]), 2e9)[0]
+    assert np.allclose(out.N[:2], truth, rtol=0.2)
+    with pytest.raises(ValueError, match="selections"):
+        selection_sweep(t, {}, 1e19, 2e9)
+
+
+@pytest.mark.parametrize("kw, match", [({"n_starts": 2.5}, "n_starts"), ({"n_starts": 1e308}, "n_starts"),
+                                       ({"seed": -1}, "seed"), ({"seed": "a"}, "seed"), ({"maxiter": 0}, "maxiter"),
+                                       ({"bounds": "E"}, "bounds"), ({"bounds": {"E": 3}}, "bounds"),
+                                       ({"fix": [1]}, "fix")])
+def test_bad_counts_seeds_and_options_are_rejected(kw, match):
+    with pytest.raises(ValueError, match=match):
+        fit_t2(_grid_table(TRUE), **kw)
+
+
+def test_log_beta_ratio_and_the_solver_reject_bad_input():
+    with pytest.raises(ValueError, match="a"):
+        log_beta_ratio(np.nan, 2.0, 1.0)
+    with pytest.raises(ValueError, match="k"):
+        log_beta_ratio(1.0, 2.0, -1.0)
+    f = lambda x, rows, jac=True: (x - 1.0, np.ones(x.shape + (1,))) if jac else x - 1.0  # noqa: E731
+    assert least_squares_batched(f, np.zeros((2, 1)), np.array([-5.0]), np.array([5.0])).x == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="x0"):
+        least_squares_batched(f, np.zeros(2), np.array([-5.0]), np.array([5.0]))
+    with pytest.raises(ValueError, match="lo"):
+        least_squares_batched(f, np.zeros((2, 1)), np.array([6.0]), np.array([5.0]))
+    with pytest.raises(ValueError, match="resid_jac"):
+        least_squares_batched(None, np.zeros((2, 1)), np.array([-5.0]), np.array([5.0]))
+
+
+def test_approach2_sse_needs_no_samples_but_the_likelihood_does():
+    s = _simulate_counts(ACC, seed=3, problems=32)
+    t = passk_targets(s, [1, 2, 4, 8])
+    fit = fit_t2_accuracy(t, None, stage1=LOSS, method="sse")
+    assert fit.method == "sse" and np.all(np.isfinite(fit.predict(t)))
+    with pytest.raises(ValueError, match="samples"):
+        fit_t2_accuracy(t, None, stage1=LOSS)

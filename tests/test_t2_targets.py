@@ -11,7 +11,7 @@ from scipy import stats
 
 from t2lib.data import load_pythia_samples
 from t2lib.passk import pass_at_k
-from t2lib.t2.targets import (check_samples, k_grid, passk_cube, passk_targets, select_checkpoints,
+from t2lib.t2.targets import (check_samples, k_gain, k_grid, passk_cube, passk_targets, select_checkpoints,
                               solved_mean_neg_log, thin_samples)
 
 
@@ -148,3 +148,26 @@ def test_bad_thinning_and_selection_arguments():
         select_checkpoints(pd.DataFrame())
     with pytest.raises(ValueError, match="missing"):
         select_checkpoints(pd.DataFrame({"N": [1.0]}))
+
+
+def test_k_gain_is_the_drop_from_k_lo_to_k_hi():
+    t = passk_targets(_toy(), [1, 2])
+    g = k_gain(t)
+    m = g[g.model == "m"].iloc[0]
+    assert m.gain == pytest.approx(math.log(8) - math.log(4)) and m.y_lo == pytest.approx(math.log(8))
+    with pytest.raises(ValueError, match="k_lo"):
+        k_gain(t, k_lo=2, k_hi=2)
+    with pytest.raises(ValueError, match="k_hi = 4"):
+        k_gain(t, k_hi=4)
+    with pytest.raises(ValueError, match="empty"):
+        k_gain(t.iloc[:0])
+
+
+def test_bad_seeds_and_model_lists_are_rejected():
+    with pytest.raises(ValueError, match="seed"):
+        thin_samples(_toy(), 2, seed=1.5)
+    t = passk_targets(_toy(), [1])
+    with pytest.raises(ValueError, match="exclude_models"):
+        select_checkpoints(t, min_tokens=0, exclude_models=None)
+    with pytest.raises(ValueError, match="exclude_models"):
+        select_checkpoints(t, min_tokens=0, exclude_models=[1.0])

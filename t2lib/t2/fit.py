@@ -16,7 +16,8 @@ the gradient pointing outwards, and adapts a damping factor per row. No Python l
 **Approach 2** fits stage 1 (a Chinchilla law of the :math:`k = 1` target, the same solver with :math:`G = 0`) and
 stage 2, the five :math:`\theta` of :class:`~t2lib.t2.accuracy.T2AccuracyLaw`, either by the beta-binomial
 likelihood of the per-problem counts (each checkpoint :math:`j` has success rates
-:math:`p_{ij} \sim \mathrm{Beta}(\mu_j\nu_j, (1-\mu_j)\nu_j)` and :math:`c_{ij} \sim \mathrm{Binomial}(n_{ij}, p_{ij})`),
+:math:`p_{ij} \sim \mathrm{Beta}(\mu_j\nu_j, (1-\mu_j)\nu_j)` and
+:math:`c_{ij} \sim \mathrm{Binomial}(n_{ij}, p_{ij})`),
 
 .. math::
 
@@ -37,6 +38,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import _validate as v
 from ..fit import minimize_batched
+from ._args import integer, seed as _seed
 from ..laws import ChinchillaLaw
 from .accuracy import T2AccuracyLaw
 from .law import T2Law
@@ -47,8 +49,6 @@ __all__ = [
     "DEFAULT_BOUNDS",
     "least_squares_batched",
     "LSQResult",
-    "check_table",
-    "t2_random_starts",
     "T2Fit",
     "T2Bootstrap",
     "fit_t2",
@@ -131,6 +131,35 @@ def least_squares_batched(resid_jac: Callable, x0: np.ndarray, lo: np.ndarray, h
     fixed : ndarray of bool, shape (p,), optional
         Coordinates held at their start value.
     """
+    if not callable(resid_jac):
+        raise ValueError(f"resid_jac must be callable; got {type(resid_jac).__name__}")
+    x0 = v.finite("x0", x0)
+    if x0.ndim != 2:
+        raise ValueError(f"x0 must be a 2-D array (starts, parameters); got shape {x0.shape}")
+    p_ = x0.shape[1]
+    box = []
+    for name, arr in (("lo", lo), ("hi", hi)):
+        try:
+            arr = np.asarray(arr, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be an array of numbers of shape ({p_},)") from None
+        if arr.shape != (p_,) or np.any(np.isnan(arr)):
+            raise ValueError(f"{name} must have shape ({p_},) without nan; got shape {arr.shape}")
+        box.append(arr)
+    lo, hi = box
+    if np.any(lo > hi):
+        raise ValueError("lo must not exceed hi (the box lo <= x <= hi)")
+    if weights is not None:
+        weights = v.nonnegative("weights", weights)
+        if weights.ndim not in (1, 2) or (weights.ndim == 2 and weights.shape[0] != x0.shape[0]):
+            raise ValueError(f"weights must have shape (n,) or (starts, n) = ({x0.shape[0]}, n); got {weights.shape}")
+    if fixed is not None:
+        fixed = np.asarray(fixed)
+        if fixed.dtype != bool or fixed.shape != (p_,):
+            raise ValueError(f"fixed must be a boolean array of shape ({p_},); got {fixed.dtype} {fixed.shape}")
+    maxiter = integer("maxiter", maxiter, 1, 100_000)
+    ftol = float(v.positive_scalar("ftol", ftol))
+    gtol = float(v.positive_scalar("gtol", gtol))
     x = np.clip(np.array(x0, dtype=float, copy=True), lo, hi)
     S, p = x.shape
     free_mask = np.ones(p, dtype=bool) if fixed is None else ~np.asarray(fixed, dtype=bool)
@@ -152,6 +181,8 @@ def least_squares_batched(resid_jac: Callable, x0: np.ndarray, lo: np.ndarray, h
 
     active = np.arange(S)
     r, J = resid_jac(x, active)
+    if weights is not None and weights.shape[-1] != r.shape[1]:
+        raise ValueError(f"weights must have a last axis of length n = {r.shape[1]} (residuals); got {weights.shape}")
     fx = sse(r, active)
     eye = np.eye(p)
     with threadpool_limits(limits=_BLAS, user_api="blas"):
@@ -269,8 +300,11 @@ def _bounds(bounds, y_min: float) -> tuple[np.ndarray, np.ndarray]:
         if unknown:
             raise ValueError(f"bounds has unknown parameter names {sorted(unknown)}; allowed {PARAM_NAMES}")
         b.update(bounds)
-    lo = np.array([float(b[k][0]) for k in PARAM_NAMES])
-    hi = np.array([float(b[k][1]) for k in PARAM_NAMES])
+    try:
+        lo = np.array([float(b[k][0]) for k in PARAM_NAMES])
+        hi = np.array([float(b[k][1]) for k in PARAM_NAMES])
+    except (TypeError, ValueError, IndexError):
+        raise ValueError("bounds must map parameter names to pairs (lo, hi) of numbers") from None
     if np.any(~(lo <= hi)) or np.any(np.isnan(lo)) or lo[0] < 0 or lo[5] < 0 or np.any(lo[[3, 4, 6]] <= 0):
         raise ValueError("bounds must satisfy lo <= hi, E, G >= 0 and alpha, beta, gamma > 0 "
                          f"; got lo={lo}, hi={hi}")
@@ -283,8 +317,10 @@ def t2_random_starts(n_starts: int, y_min: float, y_max: float, seed: int = 0) -
     :math:`E \sim U[0, y_{\min}]`, :math:`\ln A, \ln B \sim U[0, 25]`, :math:`\alpha, \beta, \gamma \sim U[0.05, 1]`,
     :math:`G \sim U[0, y_{\max}]` (the paper's App. F states 500 restarts but not their distribution).
     """
-    n = int(v.positive_scalar("n_starts", n_starts))
-    rng = np.random.default_rng(seed)
+    n = integer("n_starts", n_starts, 1, 100_000)
+    y_min = float(v.nonnegative("y_min", y_min))
+    y_max = float(v.positive("y_max", y_max))
+    rng = np.random.default_rng(_seed("seed", seed))
     u = rng.random((n, 7))
     lo = np.array([0.0, 0.0, 0.0, 0.05, 0.05, 0.0, 0.05])
     hi = np.array([y_min, 25.0, 25.0, 1.0, 1.0, y_max, 1.0])
@@ -350,10 +386,11 @@ class T2Fit:
         :math:`-\log` of the weighted mean pass@k, and refits; without, it resamples the table's rows.
         Every resample starts at this fit and all are solved together (one batched call).
         """
-        B = int(v.positive_scalar("n_resamples", n_resamples))
+        B = integer("n_resamples", n_resamples, 1, 100_000)
+        maxiter = integer("maxiter", maxiter, 1, 100_000)
         t = self.table
         lN, lD, lk = (np.log(t[c].to_numpy(float)) for c in ("N", "D", "k"))
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_seed("seed", seed))
         if samples is None:
             n = len(t)
             W = rng.multinomial(n, np.full(n, 1.0 / n), size=B).astype(float)
@@ -389,6 +426,13 @@ def _resampled_mean(cube: PasskCube, W: np.ndarray) -> np.ndarray:
         return num / den[..., None]
 
 
+def _level(level) -> float:
+    arr = v.in_open_interval("level", level, 0.0, 1.0)
+    if arr.ndim != 0:
+        raise ValueError(f"level must be a scalar in (0, 1); got shape {arr.shape}")
+    return float(arr)
+
+
 @dataclass(frozen=True)
 class T2Bootstrap:
     r"""Bootstrap replicates of an Approach-1 fit (:meth:`T2Fit.bootstrap`).
@@ -419,7 +463,7 @@ class T2Bootstrap:
 
     def interval(self, level: float = 0.9) -> dict[str, tuple[float, float]]:
         """Percentile interval of every parameter."""
-        lev = float(v.in_open_interval("level", level, 0.0, 1.0))
+        lev = _level(level)
         q = [(1 - lev) / 2, (1 + lev) / 2]
         return {k: tuple(float(y) for y in np.quantile(x, q)) for k, x in self.params().items()}
 
@@ -434,7 +478,7 @@ class T2Bootstrap:
 
     def bands(self, C_train, C_inf, level: float = 0.9) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         r"""Percentile bands ``{"N": (lo, hi), "D": ..., "k": ...}`` of the optimum at the given budgets."""
-        lev = float(v.in_open_interval("level", level, 0.0, 1.0))
+        lev = _level(level)
         N, D, k = self.optima(C_train, C_inf)
         q = [(1 - lev) / 2, (1 + lev) / 2]
         return {name: tuple(np.quantile(arr, q, axis=0)) for name, arr in (("N", N), ("D", D), ("k", k))}
@@ -473,6 +517,13 @@ def fit_t2(table: pd.DataFrame, *, n_starts: int = 128, seed: int = 0, bounds: d
     t = check_table(table)
     if len(t) < 8:
         raise ValueError(f"table must have at least 8 rows (7 parameters); got {len(t)}")
+    n_starts = integer("n_starts", n_starts, 1, 100_000)
+    maxiter = integer("maxiter", maxiter, 1, 100_000)
+    seed = _seed("seed", seed)
+    if bounds is not None and not isinstance(bounds, dict):
+        raise ValueError(f"bounds must be a dict {{name: (lo, hi)}} or None; got {type(bounds).__name__}")
+    if fix is not None and not isinstance(fix, dict):
+        raise ValueError(f"fix must be a dict {{name: value}} or None; got {type(fix).__name__}")
     y = t["target"].to_numpy(float)
     lN, lD, lk = (np.log(t[c].to_numpy(float)) for c in ("N", "D", "k"))
     w = None
@@ -519,6 +570,7 @@ def fit_chinchilla_sse(table: pd.DataFrame, *, n_starts: int = 128, seed: int = 
     :class:`~t2lib.laws.ChinchillaLaw`.
     """
     t = check_table(table)
+    n_starts = integer("n_starts", n_starts, 1, 100_000)
     t1 = t[t["k"].to_numpy(float) == 1.0]
     if len(t1) == 0:
         raise ValueError("table must contain rows with k = 1 for the stage-1 (Chinchilla) fit")
@@ -705,6 +757,20 @@ def log_beta_ratio(a, b, k) -> np.ndarray:
 
     with :math:`s` the Stirling remainder (relative error ~1e-10 or better). Arguments broadcast.
     """
+    a, b, k = v.positive("a", a), v.positive("b", b), v.nonnegative("k", k)
+    try:
+        np.broadcast_shapes(a.shape, b.shape, k.shape)
+    except ValueError:
+        raise ValueError(f"a, b, k must broadcast to a common shape; got {a.shape}, {b.shape}, {k.shape}") from None
+    out = _log_beta_ratio(a, b, k)
+    if not np.all(np.isfinite(out)):
+        raise ValueError("log_beta_ratio is not finite for these a, b, k (allowed: a, b > 0 and k >= 0 small enough "
+                         "that B(a, b + k) is representable)")
+    return out
+
+
+def _log_beta_ratio(a, b, k) -> np.ndarray:
+    """:func:`log_beta_ratio` without the checks (inside the fits, where trial points may overflow)."""
     a, b, k = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(k, float))
     out = np.empty(a.shape)
     big = b >= 1e3
@@ -757,7 +823,7 @@ def _a2_sse_resid_jac(L_rows: np.ndarray, k_rows: np.ndarray, y: np.ndarray):
             tiny = np.finfo(float).tiny
             a, b = np.maximum(a, tiny), np.maximum(b, tiny)
             kk = k_rows[None, :]
-            R = np.exp(log_beta_ratio(a, b, kk))
+            R = np.exp(_log_beta_ratio(a, b, kk))
             r = (1.0 - R) - y[None, :]
             if not jac:
                 return r
@@ -851,7 +917,7 @@ def _stage2_starts(L: np.ndarray) -> np.ndarray:
     return np.stack([g.ravel() for g in grid], axis=1)
 
 
-def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str = "likelihood",
+def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame | None = None, *, method: str = "likelihood",
                     n_refine: int = 8, stage1: T2Fit | None = None, seed: int = 0,
                     maxiter: int = 200) -> T2AccuracyFit:
     r"""Fit the Approach-2 law in two stages.
@@ -869,8 +935,8 @@ def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str =
     ----------
     table : pandas.DataFrame
         A :func:`~t2lib.t2.targets.passk_targets` table (selected checkpoints), with ``pass_at_k``.
-    samples : pandas.DataFrame
-        The tidy counts of the same checkpoints (used by ``method="likelihood"``).
+    samples : pandas.DataFrame, optional
+        The tidy counts of the same checkpoints; required by ``method="likelihood"``, unused by ``"sse"``.
     method : {"likelihood", "sse"}
     n_refine : int
         Grid points refined by Newton's method.
@@ -881,10 +947,17 @@ def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str =
     maxiter : int
         Iteration cap of stage 2.
     """
-    if method not in ("likelihood", "sse"):
+    if not isinstance(method, str) or method not in ("likelihood", "sse"):
         raise ValueError(f"method must be 'likelihood' or 'sse'; got {method!r}")
     t = check_table(table, columns=("N", "D", "k", "target", "pass_at_k"))
-    v.finite("table['pass_at_k']", t["pass_at_k"].to_numpy(float))
+    pk = v.finite("table['pass_at_k']", t["pass_at_k"].to_numpy(float))
+    if np.any((pk < 0) | (pk > 1)):
+        raise ValueError("table['pass_at_k'] must lie in [0, 1]")
+    if method == "likelihood" or samples is not None:
+        check_samples(samples)
+    n_refine = integer("n_refine", n_refine, 1, 243)
+    maxiter = integer("maxiter", maxiter, 1, 100_000)
+    seed = _seed("seed", seed)
     if stage1 is None:
         stage1 = fit_chinchilla_sse(t, seed=seed, bounds={"E": (1e-6, 20.0)})
     if isinstance(stage1, T2Fit):
@@ -896,14 +969,14 @@ def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str =
     ck = t[["N", "D"]].drop_duplicates().reset_index(drop=True)
     L = loss_law.loss(ck["N"].to_numpy(float), ck["D"].to_numpy(float))
     grid = _stage2_starts(L)
-    nref = int(v.positive_scalar("n_refine", n_refine))
+    nref = n_refine
     with threadpool_limits(limits=_BLAS, user_api="blas"):
         if method == "likelihood":
             n, c, present = _cube_counts(samples, ck)
             prob = _BetaBinomialProblem(n, c, present, L)
             f0 = prob.f(grid, np.arange(len(grid)))
             x0 = grid[np.argsort(f0, kind="stable")[:nref]]
-            res = minimize_batched(prob.fgh, prob.f, x0, maxiter=int(maxiter))
+            res = minimize_batched(prob.fgh, prob.f, x0, maxiter=maxiter)
             best = int(np.argmin(res.f))
             u, obj, conv = res.x[best], float(res.f[best]), bool(res.converged[best])
             _, g, H = prob.fgh(u[None, :], np.arange(1))
@@ -915,7 +988,7 @@ def fit_t2_accuracy(table: pd.DataFrame, samples: pd.DataFrame, *, method: str =
             f0 = np.sum(fun(grid, np.arange(len(grid)), jac=False) ** 2, axis=1)
             f0 = np.where(np.isfinite(f0), f0, np.inf)
             x0 = grid[np.argsort(f0, kind="stable")[:nref]]
-            res = least_squares_batched(fun, x0, _U_LO, _U_HI, maxiter=int(maxiter) * 2)
+            res = least_squares_batched(fun, x0, _U_LO, _U_HI, maxiter=maxiter * 2)
             best = int(np.argmin(res.f))
             u, obj, conv = res.x[best], float(res.f[best]), bool(res.converged[best])
             r, J = fun(u[None, :], np.arange(1))
@@ -953,7 +1026,8 @@ def coupled_law(loss_law: ChinchillaLaw, shape: float) -> T2AccuracyLaw:
     r"""The coupled law as an Approach-2 law: :math:`\theta = (0, 1, 1, \ln s, 1)`.
 
     Then :math:`\mu = \sigma(-\hat L) \approx e^{-\hat L}` (so :math:`-\ln\mathrm{pass@}1 \approx \hat L`) and
-    :math:`\nu = s\,e^{\hat L}`, i.e. :math:`p \sim \mathrm{Beta}(a, b)` with :math:`a = s\,\sigma(\hat L) \approx s` and
+    :math:`\nu = s\,e^{\hat L}`, i.e. :math:`p \sim \mathrm{Beta}(a, b)` with
+    :math:`a = s\,\sigma(\hat L) \approx s` and
     :math:`b \approx s\,e^{\hat L}`: a fixed tail shape :math:`s` (the power-law exponent of pass@k in :math:`k`,
     Schaeffer et al. 2025) and a scale :math:`b/a \approx 1/\mathrm{pass@}1` set by the loss law.
     """
@@ -976,7 +1050,7 @@ def _coupled_resid_jac(lN, lD, k, y):
             a = np.maximum(np.exp(lm + lnu), tiny)
             b = np.maximum(np.exp(lnu) * (-np.expm1(lm)), tiny)
             kk = k[None, :]
-            logR = log_beta_ratio(a, b, kk)
+            logR = _log_beta_ratio(a, b, kk)
             pred = -np.log(-np.expm1(logR))
             yy = Y if Y.shape[0] == 1 else Y[rows]
             r = pred - yy
@@ -1033,7 +1107,8 @@ class T2CoupledFit:
 
 def fit_t2_coupled(table: pd.DataFrame, *, n_starts: int = 64, seed: int = 0, maxiter: int = 150) -> T2CoupledFit:
     r"""Fit the **coupled** law to the Approach-1 target by least squares: pass@k of
-    :math:`p \sim \mathrm{Beta}(s\,\sigma(\hat L),\ s\,e^{\hat L}(1-\sigma(-\hat L)))`, :math:`\hat L = E + A/N^\alpha + B/D^\beta`.
+    :math:`p \sim \mathrm{Beta}(s\,\sigma(\hat L),\ s\,e^{\hat L}(1-\sigma(-\hat L)))`,
+    :math:`\hat L = E + A/N^\alpha + B/D^\beta`.
 
     The target is :math:`y = -\log\big(1 - \mathrm B(a, b+k)/\mathrm B(a, b)\big)`: for :math:`k\,\mathrm{pass@}1 \ll 1`
     it is :math:`\hat L - \log k` (every sample is a fresh chance: the gain from :math:`k` grows with the loss), and for
@@ -1047,13 +1122,14 @@ def fit_t2_coupled(table: pd.DataFrame, *, n_starts: int = 64, seed: int = 0, ma
     y = t["target"].to_numpy(float)
     lN, lD = np.log(t["N"].to_numpy(float)), np.log(t["D"].to_numpy(float))
     k = t["k"].to_numpy(float)
-    rng = np.random.default_rng(seed)
-    n = int(v.positive_scalar("n_starts", n_starts))
+    rng = np.random.default_rng(_seed("seed", seed))
+    n = integer("n_starts", n_starts, 1, 100_000)
+    maxiter = integer("maxiter", maxiter, 1, 100_000)
     lo0 = np.array([0.0, 0.0, 0.0, 0.05, 0.05, np.log(0.05)])
     hi0 = np.array([max(float(y.min()), 1e-3), 25.0, 25.0, 1.0, 1.0, np.log(2.0)])
     x0 = lo0 + rng.random((n, 6)) * (hi0 - lo0)
     fun = _coupled_resid_jac(lN, lD, k, y)
-    res = least_squares_batched(fun, x0, _COUPLED_LO, _COUPLED_HI, maxiter=int(maxiter))
+    res = least_squares_batched(fun, x0, _COUPLED_LO, _COUPLED_HI, maxiter=maxiter)
     f = np.where(np.isfinite(res.f), res.f, np.inf)
     best = int(np.argmin(f))
     if not np.isfinite(f[best]):

@@ -1,7 +1,8 @@
 r"""T² laws fitted on public data (chapter 9): ``FITTED`` maps a name to a :class:`NamedLaw`.
 
 The values are those of chapter 9's default fits on the Pythia checkpoints × 128 GSM8K problems
-(:func:`t2lib.data.load_pythia_samples` with ``checkpoints=True``, selection :func:`~t2lib.t2.targets.select_checkpoints`
+(:func:`t2lib.data.load_pythia_samples` with ``checkpoints=True``, selection
+:func:`~t2lib.t2.targets.select_checkpoints`
 with its defaults: :math:`D \ge 2\times10^9` tokens, :math:`k \in \{1, 2, \dots, 128\}`), stored as constants so that
 ``python -m t2lib plan`` stays fast; ``tests/test_t2_fitted.py`` re-fits them from the data with
 :func:`refit` and checks every stored value (relative tolerance :data:`REFIT_RTOL`). The MATH fits are **not**
@@ -64,7 +65,7 @@ def refit(name: str):
     from .fit import fit_t2, fit_t2_accuracy, fit_t2_coupled
     from .targets import k_grid, passk_targets, select_checkpoints
 
-    if name not in FITTED:
+    if not isinstance(name, str) or name not in FITTED:
         raise ValueError(f"name must be one of {sorted(FITTED)}; got {name!r}")
     samples = load_pythia_samples("GSM8K", checkpoints=True)
     table = select_checkpoints(passk_targets(samples, k_grid(samples)))

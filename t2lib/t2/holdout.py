@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _validate as v
+from ._args import integer, seed as _seed
 from .fit import (T2AccuracyFit, T2CoupledFit, T2Fit, check_table, fit_t2, fit_t2_accuracy, fit_t2_coupled,
                   nearest_checkpoint_baseline, prediction_errors)
 
@@ -43,7 +44,7 @@ def holdout_split(table: pd.DataFrame, by: str, max_value: float) -> tuple[pd.Da
     ``by`` is ``"N"`` or ``"D"``; both parts must be non-empty.
     """
     t = check_table(table)
-    if by not in ("N", "D"):
+    if not isinstance(by, str) or by not in ("N", "D"):
         raise ValueError(f"by must be 'N' or 'D'; got {by!r}")
     mx = v.positive_scalar("max_value", max_value)
     inside = t[by].to_numpy(float) <= mx
@@ -73,7 +74,8 @@ class Holdout:
 
 def run_holdout(table: pd.DataFrame, samples: pd.DataFrame, by: str, max_value: float, *, n_starts: int = 64,
                 seed: int = 0) -> Holdout:
-    """Fit Approach 1, Approach 2 (likelihood and SSE) and the coupled law on one side of :func:`holdout_split`, predict the other.
+    """Fit Approach 1, Approach 2 (likelihood and SSE) and the coupled law on one side of :func:`holdout_split`,
+    predict the other.
 
     Parameters
     ----------
@@ -87,6 +89,7 @@ def run_holdout(table: pd.DataFrame, samples: pd.DataFrame, by: str, max_value: 
         Starts of the Approach-1 and stage-1 fits.
     """
     train, test = holdout_split(table, by, max_value)
+    n_starts, seed = integer("n_starts", n_starts, 1, 100_000), _seed("seed", seed)
     a1 = fit_t2(train, n_starts=n_starts, seed=seed)
     a2 = fit_t2_accuracy(train, samples, seed=seed)
     a2s = fit_t2_accuracy(train, samples, method="sse", stage1=a2.stage1)
@@ -135,7 +138,14 @@ def selection_sweep(table: pd.DataFrame, selections: dict, C_train, C_inf, *, n_
 
     if not isinstance(selections, dict) or not selections:
         raise ValueError("selections must be a non-empty dict {label: select_checkpoints kwargs}")
-    ct, ci = np.broadcast_arrays(np.atleast_1d(v.positive("C_train", C_train)), np.atleast_1d(v.positive("C_inf", C_inf)))
+    try:
+        ct, ci = np.broadcast_arrays(np.atleast_1d(v.positive("C_train", C_train)),
+                                     np.atleast_1d(v.positive("C_inf", C_inf)))
+    except ValueError as exc:
+        if "C_train" in str(exc) or "C_inf" in str(exc):
+            raise
+        raise ValueError(f"C_train and C_inf must broadcast to a common shape; got {np.shape(C_train)} and "
+                         f"{np.shape(C_inf)}") from None
     if ct.ndim != 1:
         raise ValueError("C_train and C_inf must be scalars or 1-D arrays")
     rows = []
@@ -145,6 +155,7 @@ def selection_sweep(table: pd.DataFrame, selections: dict, C_train, C_inf, *, n_
         N, D, k = t2_optimal(fit.law, ct, ci)
         for j in range(ct.size):
             rows.append({"selection": label, "C_train": float(ct[j]), "C_inf": float(ci[j]),
-                         "checkpoints": sel.groupby(["N", "D"]).ngroups, "at bounds": ", ".join(fit.at_bounds) or "none",
+                         "checkpoints": sel.groupby(["N", "D"]).ngroups,
+                         "at bounds": ", ".join(fit.at_bounds) or "none",
                          "N": float(N[j]), "D": float(D[j]), "k": float(k[j]), "tokens_per_param": float(D[j] / N[j])})
     return pd.DataFrame(rows)

@@ -11,7 +11,8 @@ depends on :math:`n_i`. The target used here is instead
 
 with :math:`\widehat{\mathrm{pass}_i@k}` the unbiased estimator of Chen et al. (2021). The mean inside the log is
 unbiased for the benchmark's pass@k whatever the :math:`n_i`, so :math:`y` depends on :math:`n` only through its
-noise (and a small Jensen bias of the log). By Jensen's inequality :math:`y(k) \le \frac1P\sum_i -\log \mathrm{pass}_i@k`:
+noise (and a small Jensen bias of the log). By Jensen's inequality
+:math:`y(k) \le \frac1P\sum_i -\log \mathrm{pass}_i@k`:
 it is the quantity the paper's objective upper-bounds (its footnote 1).
 
 - :func:`k_grid` — powers of two up to the smallest :math:`n_i` of the samples;
@@ -31,11 +32,11 @@ import pandas as pd
 
 from .. import _validate as v
 from ..passk import pass_at_k
+from ._args import integer, seed as _seed
 
 __all__ = [
     "SAMPLE_COLUMNS",
     "TARGET_COLUMNS",
-    "check_samples",
     "k_grid",
     "passk_targets",
     "solved_mean_neg_log",
@@ -61,7 +62,8 @@ def check_samples(samples: Any, name: str = "samples") -> pd.DataFrame:
     appears twice.
     """
     if not isinstance(samples, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame with columns {SAMPLE_COLUMNS}; got {type(samples).__name__}")
+        raise ValueError(f"{name} must be a pandas DataFrame with columns {SAMPLE_COLUMNS}; "
+                         f"got {type(samples).__name__}")
     missing = [c for c in SAMPLE_COLUMNS if c not in samples.columns]
     if missing:
         raise ValueError(f"{name} must have the columns {SAMPLE_COLUMNS}; missing {missing}")
@@ -159,7 +161,7 @@ class PasskCube:
         """Weighted mean pass@k over the present problems, shape ``(checkpoints, k)`` or ``(B, checkpoints, k)``."""
         P = self.problems.size
         w = np.ones(P) if weights is None else v.nonnegative("weights", weights)
-        if w.shape[-1] != P:
+        if w.ndim not in (1, 2) or w.shape[-1] != P:
             raise ValueError(f"weights must have a last axis of length {P} (one per problem); got shape {w.shape}")
         wp = np.atleast_2d(w)[:, None, :] * self.present[None, :, :]  # (B, ckpt, P)
         den = wp.sum(axis=-1)
@@ -260,16 +262,28 @@ def thin_samples(samples: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:
         Seed of :func:`numpy.random.default_rng`.
     """
     s = check_samples(samples)
-    n_ = v.positive_scalar("n", n)
-    if n_ != round(n_):
-        raise ValueError(f"n must be a whole number >= 1; got {n!r}")
-    n_ = int(n_)
-    rng = np.random.default_rng(seed)
+    n_ = integer("n", n, 1, 2**53)
+    rng = np.random.default_rng(_seed("seed", seed))
     big = s["n"].to_numpy() > n_
     c = s["c"].to_numpy().copy()
     nn = s["n"].to_numpy()
     c[big] = rng.hypergeometric(c[big], nn[big] - c[big], n_)
     return s.assign(n=np.minimum(nn, n_), c=c)
+
+
+def _check_target_table(table: pd.DataFrame) -> None:
+    """N, D, k positive and finite; target finite or +inf (nothing solved), never nan or -inf."""
+    for c in ("N", "D", "k"):
+        try:
+            v.positive(f"table[{c!r}]", table[c].to_numpy(dtype=float))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"table[{c!r}] must hold positive finite numbers ({exc})") from None
+    try:
+        t = table["target"].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("table['target'] must hold numbers") from None
+    if np.any(np.isnan(t) | (t == -np.inf)):
+        raise ValueError("table['target'] must not be nan or -inf (+inf marks a checkpoint that solved nothing)")
 
 
 def select_checkpoints(table: pd.DataFrame, min_tokens: float = 2e9, max_k: int | None = None,
@@ -299,14 +313,16 @@ def select_checkpoints(table: pd.DataFrame, min_tokens: float = 2e9, max_k: int 
         raise ValueError(f"table must have the columns model, N, D, k, target; missing {missing}")
     if len(table) == 0:
         raise ValueError("table must not be empty")
+    _check_target_table(table)
     lo = float(v.nonnegative("min_tokens", min_tokens))
     keep = table["D"].to_numpy(dtype=float) >= lo
     if max_tokens is not None:
         keep &= table["D"].to_numpy(dtype=float) <= v.positive_scalar("max_tokens", max_tokens)
     if max_k is not None:
         keep &= table["k"].to_numpy(dtype=float) <= v.positive_scalar("max_k", max_k)
-    if isinstance(exclude_models, str):
-        raise ValueError("exclude_models must be a sequence of model names, not a single string")
+    if isinstance(exclude_models, str) or not isinstance(exclude_models, (list, tuple, set, frozenset, np.ndarray)) \
+            or not all(isinstance(m, str) for m in exclude_models):
+        raise ValueError("exclude_models must be a sequence of model names (strings), not a single string")
     keep &= ~table["model"].isin(list(exclude_models)).to_numpy()
     out = table[keep]
     bad = out.groupby(_KEYS)["target"].transform(lambda t: not np.all(np.isfinite(t))).astype(bool)
@@ -332,12 +348,13 @@ def k_gain(table: pd.DataFrame, k_lo: int = 1, k_hi: int | None = None) -> pd.Da
         raise ValueError(f"table must have the columns model, N, D, k, target; missing {missing}")
     if len(table) == 0:
         raise ValueError("table must not be empty")
-    hi = int(table["k"].max()) if k_hi is None else int(v.positive_scalar("k_hi", k_hi))
-    lo = int(v.positive_scalar("k_lo", k_lo))
+    _check_target_table(table)
+    hi = int(table["k"].max()) if k_hi is None else integer("k_hi", k_hi, 1, 2**53)
+    lo = integer("k_lo", k_lo, 1, 2**53)
     if not lo < hi:
         raise ValueError(f"k_lo must be below k_hi; got k_lo={k_lo!r}, k_hi={hi!r}")
     w = table.pivot_table(index=_KEYS, columns="k", values="target")
     if lo not in w.columns or hi not in w.columns:
-        raise ValueError(f"table must contain rows with k = {lo} and k = {hi}")
+        raise ValueError(f"table must contain rows with k = k_lo = {lo} and k = k_hi = {hi}")
     out = pd.DataFrame({"y_lo": w[lo], "y_hi": w[hi]}).reset_index()
     return out.assign(gain=out["y_lo"] - out["y_hi"])
