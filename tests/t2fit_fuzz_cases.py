@@ -6,7 +6,8 @@ import pandas as pd
 
 T2FIT_RECORDS = {
     "t2lib.t2.fit.LSQResult", "t2lib.t2.fit.T2Fit", "t2lib.t2.fit.T2Bootstrap", "t2lib.t2.fit.T2AccuracyFit",
-    "t2lib.t2.fit.T2CoupledFit", "t2lib.t2.targets.PasskCube", "t2lib.t2.holdout.Holdout",
+    "t2lib.t2.fit.T2CoupledFit", "t2lib.t2.fit.CoupledBootstrap", "t2lib.t2.targets.PasskCube",
+    "t2lib.t2.holdout.Holdout",
 }
 
 
@@ -86,6 +87,12 @@ def t2fit_cases(cs: dict, Fresh) -> None:
     cs["t2lib.t2.fit.fit_t2_coupled"] = dict(table=Tb, n_starts=4, seed=0, maxiter=20, __accept__={"seed": {"zero"}})
     cp = F.fit_t2_coupled(table, n_starts=4, maxiter=20)
     cs["t2lib.t2.fit.T2CoupledFit.predict"] = dict(table=Tb, __instance__=cp)
+    cs["t2lib.t2.fit.T2CoupledFit.bootstrap"] = dict(samples=None, n_resamples=4, seed=0, maxiter=10, __instance__=cp,
+                                                     __accept__={"seed": {"zero"}})
+    cboot = cp.bootstrap(n_resamples=4, maxiter=10)
+    cs["t2lib.t2.fit.CoupledBootstrap.laws"] = dict(__instance__=cboot)
+    cs["t2lib.t2.fit.CoupledBootstrap.bands"] = dict(C_train=np.array([1e19, 1e20]), C_inf=2e9, level=0.9,
+                                                     min_samples=1.0, N_min=1e6, __instance__=cboot)
     cs["t2lib.t2.fit.nearest_checkpoint_baseline"] = dict(train=Tb, test=Fresh(lambda: table.iloc[:5].copy()))
     cs["t2lib.t2.fit.prediction_errors"] = dict(pred=np.array([1.1, 1.8]), obs=np.array([1.0, 2.0]),
                                                 __accept__={"pred": {"zero", "negative"}})
@@ -100,5 +107,5 @@ def t2fit_cases(cs: dict, Fresh) -> None:
                                               __accept__={"seed": {"zero"}})
     cs["t2lib.t2.holdout.selection_sweep"] = dict(table=Tb, selections={"all": {"min_tokens": 0}},
                                                   C_train=np.array([1e19, 1e20]), C_inf=2e9, n_starts=2, seed=0,
-                                                  __accept__={"seed": {"zero"}})
+                                                  law="approach1", __accept__={"seed": {"zero"}})
     cs["t2lib.t2.fitted.refit"] = dict(name="pythia-gsm8k-approach1")

@@ -158,7 +158,7 @@ def test_bad_options_are_rejected():
 from t2lib.laws import ChinchillaLaw  # noqa: E402
 from t2lib.t2 import T2AccuracyLaw  # noqa: E402
 from t2lib.t2.fit import fit_t2_accuracy  # noqa: E402
-from t2lib.t2.targets import passk_targets  # noqa: E402
+from t2lib.t2.targets import passk_targets, select_checkpoints  # noqa: E402
 
 LOSS = ChinchillaLaw(E=1.2, A=300.0, B=900.0, alpha=0.34, beta=0.3)
 ACC = T2AccuracyLaw(loss_law=LOSS, theta0=2.4, theta1=3.0, theta2=0.8, theta3=1.0, theta4=0.4)
@@ -305,3 +305,31 @@ def test_approach2_sse_needs_no_samples_but_the_likelihood_does():
     assert fit.method == "sse" and np.all(np.isfinite(fit.predict(t)))
     with pytest.raises(ValueError, match="samples"):
         fit_t2_accuracy(t, None, stage1=LOSS)
+
+
+def test_coupled_bootstrap_resamples_problems_and_gives_bands():
+    law = coupled_law(ChinchillaLaw(E=1.5, A=1e3, B=2e3, alpha=0.4, beta=0.35), 0.7)
+    s = _simulate_counts(law, seed=4, problems=64, n=400)
+    t = select_checkpoints(passk_targets(s, [1, 2, 4, 8, 16]), min_tokens=0)
+    s = s.merge(t[["N", "D"]].drop_duplicates())
+    fit = fit_t2_coupled(t, n_starts=16)
+    assert not fit.degenerate
+    boot = fit.bootstrap(s, n_resamples=20, seed=1)
+    assert boot.x.shape == (20, 6) and boot.converged.mean() > 0.9
+    lo, hi = np.quantile(np.exp(boot.x[:, 5]), [0.05, 0.95])
+    assert lo < fit.shape < hi
+    assert np.array_equal(boot.x, fit.bootstrap(s, n_resamples=20, seed=1).x)
+    b = boot.bands(np.array([1e19, 1e20]), 2e9, level=0.8)
+    assert np.all(b["N"][0] <= b["N"][1]) and np.allclose(b["N"][0] * b["k"][1] * 2, 2e9, rtol=1e-6)
+    assert len(boot.laws()) == 20
+
+
+def test_selection_sweep_does_not_forecast_from_degenerate_fits():
+    from t2lib.t2.holdout import selection_sweep
+
+    t = _grid_table(TRUE, noise=0.01, seed=8).assign(model="sim")
+    out = selection_sweep(t, {"all": {"min_tokens": 0}}, 1e19, 2e9, n_starts=8, law="coupled")
+    assert out.shape[0] == 1 and "degenerate" in out
+    assert np.isnan(out.N.iloc[0]) == bool(out.degenerate.iloc[0])
+    with pytest.raises(ValueError, match="law"):
+        selection_sweep(t, {"all": {"min_tokens": 0}}, 1e19, 2e9, law="approach3")

@@ -60,6 +60,7 @@ __all__ = [
     "COUPLED_NAMES",
     "coupled_law",
     "T2CoupledFit",
+    "CoupledBootstrap",
     "fit_t2_coupled",
     "nearest_checkpoint_baseline",
     "prediction_errors",
@@ -390,31 +391,38 @@ class T2Fit:
         maxiter = integer("maxiter", maxiter, 1, 100_000)
         t = self.table
         lN, lD, lk = (np.log(t[c].to_numpy(float)) for c in ("N", "D", "k"))
-        rng = np.random.default_rng(_seed("seed", seed))
-        if samples is None:
-            n = len(t)
-            W = rng.multinomial(n, np.full(n, 1.0 / n), size=B).astype(float)
-            Y = t["target"].to_numpy(float)
-        else:
-            cube = passk_cube(samples, np.unique(t["k"].to_numpy()))
-            P = cube.problems.size
-            W_p = rng.multinomial(P, np.full(P, 1.0 / P), size=B).astype(float)
-            with np.errstate(divide="ignore"):
-                Tb = -np.log(_resampled_mean(cube, W_p))  # (B, ckpt, k)
-            ck = cube.checkpoints.reset_index().rename(columns={"index": "_ck"})
-            m = t[["N", "D", "k"]].merge(ck[["N", "D", "_ck"]], on=["N", "D"], how="left")
-            if m["_ck"].isna().any():
-                raise ValueError("samples must contain every checkpoint (N, D) of the fitted table")
-            ki = np.searchsorted(cube.k, t["k"].to_numpy())
-            Y = Tb[:, m["_ck"].to_numpy(int), ki]
-            # a resample in which a checkpoint solves nothing has an infinite target: give it zero weight there
-            W = np.isfinite(Y).astype(float)
-            Y = np.where(np.isfinite(Y), Y, 0.0)
+        Y, W = _bootstrap_targets(t, samples, B, _seed("seed", seed))
         fun = _a1_resid_jac(lN, lD, lk, Y)
         x0 = np.tile(self.theta, (B, 1))
         res = least_squares_batched(fun, x0, self.lower, self.upper, weights=W, maxiter=maxiter, fixed=self.fixed)
         return T2Bootstrap(theta=res.x, objective=res.f, converged=res.converged, lower=self.lower,
                            upper=self.upper)
+
+
+def _bootstrap_targets(t: pd.DataFrame, samples: pd.DataFrame | None, B: int, seed: int):
+    """Targets ``Y`` and weights ``W`` (both ``(B, rows)``, or ``Y`` ``(rows,)``) of ``B`` bootstrap resamples.
+
+    With ``samples``: the problems are drawn with replacement (one draw per resample, shared by all checkpoints) and
+    every target is recomputed; a checkpoint that solves nothing in a resample gets weight 0 there. Without: the
+    rows of ``t`` are drawn with replacement (multinomial counts as weights).
+    """
+    rng = np.random.default_rng(seed)
+    if samples is None:
+        n = len(t)
+        return t["target"].to_numpy(float), rng.multinomial(n, np.full(n, 1.0 / n), size=B).astype(float)
+    cube = passk_cube(samples, np.unique(t["k"].to_numpy()))
+    P = cube.problems.size
+    W_p = rng.multinomial(P, np.full(P, 1.0 / P), size=B).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        Tb = -np.log(_resampled_mean(cube, W_p))  # (B, ckpt, k)
+    ck = cube.checkpoints.reset_index().rename(columns={"index": "_ck"})
+    m = t[["N", "D", "k"]].merge(ck[["N", "D", "_ck"]], on=["N", "D"], how="left")
+    if m["_ck"].isna().any():
+        raise ValueError("samples must contain every checkpoint (N, D) of the fitted table")
+    ki = np.searchsorted(cube.k, t["k"].to_numpy())
+    Y = Tb[:, m["_ck"].to_numpy(int), ki]
+    W = np.isfinite(Y).astype(float)
+    return np.where(np.isfinite(Y), Y, 0.0), W
 
 
 def _resampled_mean(cube: PasskCube, W: np.ndarray) -> np.ndarray:
@@ -1098,11 +1106,62 @@ class T2CoupledFit:
         """True when an exponent (``alpha``, ``beta``, ``log_shape``) sits at a bound."""
         return any(p in self.at_bounds for p in ("alpha", "beta", "log_shape"))
 
+    def bootstrap(self, samples: pd.DataFrame | None = None, n_resamples: int = 200, seed: int = 0,
+                  maxiter: int = 150) -> "CoupledBootstrap":
+        """Seeded bootstrap of the coupled fit, as :meth:`T2Fit.bootstrap` (problems resampled with ``samples``)."""
+        B = integer("n_resamples", n_resamples, 1, 100_000)
+        maxiter = integer("maxiter", maxiter, 1, 100_000)
+        t = self.table
+        Y, W = _bootstrap_targets(t, samples, B, _seed("seed", seed))
+        fun = _coupled_resid_jac(np.log(t["N"].to_numpy(float)), np.log(t["D"].to_numpy(float)),
+                                 t["k"].to_numpy(float), Y)
+        res = least_squares_batched(fun, np.tile(self.x, (B, 1)), _COUPLED_LO, _COUPLED_HI, weights=W,
+                                    maxiter=maxiter)
+        return CoupledBootstrap(x=res.x, objective=res.f, converged=res.converged)
+
     def predict(self, table: pd.DataFrame) -> np.ndarray:
         r"""Predicted target :math:`-\log\widehat{\mathrm{pass@}k}` at the ``N``, ``D``, ``k`` of ``table``."""
         t = check_table(table, columns=("N", "D", "k"))
         acc = self.law.accuracy(t["N"].to_numpy(float), t["D"].to_numpy(float), t["k"].to_numpy(float))
         return -np.log(np.maximum(acc, np.finfo(float).tiny))
+
+
+def _coupled_from_x(x) -> T2AccuracyLaw:
+    E = max(float(x[0]), 1e-12)  # ChinchillaLaw needs E > 0; E = 0 and 1e-12 give the same predictions
+    loss = ChinchillaLaw(E=E, A=float(np.exp(x[1])), B=float(np.exp(x[2])), alpha=float(x[3]), beta=float(x[4]))
+    return coupled_law(loss, float(np.exp(x[5])))
+
+
+@dataclass(frozen=True)
+class CoupledBootstrap:
+    """Bootstrap replicates of a coupled fit (:meth:`T2CoupledFit.bootstrap`): ``x`` (B, 6) in
+    :data:`COUPLED_NAMES`, ``objective`` and ``converged`` (B,)."""
+
+    x: np.ndarray
+    objective: np.ndarray
+    converged: np.ndarray
+
+    def laws(self) -> list[T2AccuracyLaw]:
+        """One coupled :class:`T2AccuracyLaw` per resample."""
+        return [_coupled_from_x(x) for x in self.x]
+
+    def bands(self, C_train, C_inf, level: float = 0.9, min_samples: float | None = 1.0,
+              N_min: float = 1e6) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        r"""Percentile bands of the accuracy optimum :math:`N^*, D^*, k^*` (one optimum per resample and budget)."""
+        from .accuracy import t2_accuracy_optimal
+
+        lev = _level(level)
+        ct, ci = v.positive("C_train", C_train), v.positive("C_inf", C_inf)
+        try:
+            out = [t2_accuracy_optimal(law, ct, ci, min_samples=min_samples, N_min=N_min) for law in self.laws()]
+        except ValueError as exc:
+            if any(name in str(exc) for name in ("C_train", "C_inf", "min_samples", "N_min")):
+                raise
+            raise ValueError(f"the optimum of a resampled law is not finite for these C_train, C_inf, min_samples, "
+                             f"N_min (its Beta parameters overflow at the edge of the search; raise N_min or set "
+                             f"min_samples): {str(exc)[:80]}") from None
+        q = [(1 - lev) / 2, (1 + lev) / 2]
+        return {name: tuple(np.quantile(np.stack([o[i] for o in out]), q, axis=0)) for i, name in enumerate("NDk")}
 
 
 def fit_t2_coupled(table: pd.DataFrame, *, n_starts: int = 64, seed: int = 0, maxiter: int = 150) -> T2CoupledFit:
@@ -1137,9 +1196,7 @@ def fit_t2_coupled(table: pd.DataFrame, *, n_starts: int = 64, seed: int = 0, ma
     x = res.x[best]
     tol = 1e-6 * (_COUPLED_HI - _COUPLED_LO)
     at = tuple(COUPLED_NAMES[i] for i in range(6) if x[i] - _COUPLED_LO[i] <= tol[i] or _COUPLED_HI[i] - x[i] <= tol[i])
-    E = max(float(x[0]), 1e-12)  # ChinchillaLaw needs E > 0; E = 0 and 1e-12 give the same predictions
-    loss = ChinchillaLaw(E=E, A=float(np.exp(x[1])), B=float(np.exp(x[2])), alpha=float(x[3]), beta=float(x[4]))
-    law = coupled_law(loss, float(np.exp(x[5])))
+    law = _coupled_from_x(x)
     near = int(np.sum(f <= f[best] * (1 + 1e-6) + 1e-300))
     out = T2CoupledFit(law=law, x=x, objective=float(f[best]), at_bounds=at, converged=bool(res.converged[best]),
                        n_near_best=near, table=t)

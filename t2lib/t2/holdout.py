@@ -115,8 +115,8 @@ def run_holdout(table: pd.DataFrame, samples: pd.DataFrame, by: str, max_value: 
 
 
 def selection_sweep(table: pd.DataFrame, selections: dict, C_train, C_inf, *, n_starts: int = 64,
-                    seed: int = 0) -> pd.DataFrame:
-    r"""Refit Approach 1 under several checkpoint selections and report the optimum at given budget pairs.
+                    seed: int = 0, law: str = "approach1") -> pd.DataFrame:
+    r"""Refit a law under several checkpoint selections and report its optimum (with :math:`k \ge 1`) at budget pairs.
 
     Parameters
     ----------
@@ -126,16 +126,23 @@ def selection_sweep(table: pd.DataFrame, selections: dict, C_train, C_inf, *, n_
         ``{label: kwargs of select_checkpoints}``.
     C_train, C_inf : float or 1-D array
         Budget pairs (broadcast against each other).
+    law : {"approach1", "coupled"}
+        Which law to refit (:func:`~t2lib.t2.fit.fit_t2` or :func:`~t2lib.t2.fit.fit_t2_coupled`; the coupled
+        optimum is searched with ``min_samples=1``, ``N_min=1e6``).
 
     Returns
     -------
     pandas.DataFrame
         One row per (selection, budget pair): ``C_train``, ``C_inf``, ``checkpoints``, the parameters at bounds,
-        ``N``, ``D``, ``k`` of the optimum and ``tokens_per_param``.
+        ``degenerate`` (an exponent at its bound), and ``N``, ``D``, ``k`` of the optimum and ``tokens_per_param``
+        (``nan`` for a degenerate fit, which is not forecast from).
     """
+    from .accuracy import t2_accuracy_optimal
     from .law import t2_optimal
     from .targets import select_checkpoints
 
+    if not isinstance(law, str) or law not in ("approach1", "coupled"):
+        raise ValueError(f"law must be 'approach1' or 'coupled'; got {law!r}")
     if not isinstance(selections, dict) or not selections:
         raise ValueError("selections must be a non-empty dict {label: select_checkpoints kwargs}")
     try:
@@ -151,11 +158,16 @@ def selection_sweep(table: pd.DataFrame, selections: dict, C_train, C_inf, *, n_
     rows = []
     for label, kw in selections.items():  # a handful of different data sets: one fit each
         sel = select_checkpoints(table, **kw)
-        fit = fit_t2(sel, n_starts=n_starts, seed=seed)
-        N, D, k = t2_optimal(fit.law, ct, ci)
+        fit = (fit_t2 if law == "approach1" else fit_t2_coupled)(sel, n_starts=n_starts, seed=seed)
+        if fit.degenerate:  # an exponent at its bound: reported, not forecast from
+            N = D = k = np.full(ct.shape, np.nan)
+        elif law == "approach1":
+            N, D, k = t2_optimal(fit.law, ct, ci, min_samples=1)
+        else:
+            N, D, k = t2_accuracy_optimal(fit.law, ct, ci, min_samples=1, N_min=1e6)
         for j in range(ct.size):
             rows.append({"selection": label, "C_train": float(ct[j]), "C_inf": float(ci[j]),
                          "checkpoints": sel.groupby(["N", "D"]).ngroups,
-                         "at bounds": ", ".join(fit.at_bounds) or "none",
+                         "at bounds": ", ".join(fit.at_bounds) or "none", "degenerate": fit.degenerate,
                          "N": float(N[j]), "D": float(D[j]), "k": float(k[j]), "tokens_per_param": float(D[j] / N[j])})
     return pd.DataFrame(rows)
