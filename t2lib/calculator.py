@@ -81,8 +81,15 @@ class CalculatorLaw:
     fitted_range: Mapping[str, tuple[float, float]] | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.key, str) or not self.key:
-            raise ValueError(f"key must be a non-empty string; got {self.key!r}")
+        v.text("key", self.key)
+        v.text("label", self.label)
+        v.text("source", self.source)
+        v.flag("illustrative", self.illustrative)
+        v.text("band_source", self.band_source, empty=True)
+        if self.fitted_range is not None:
+            v.mapping("fitted_range", self.fitted_range)
+        if isinstance(self.band_regimes, str) or not isinstance(self.band_regimes, (tuple, list)):
+            raise ValueError(f"band_regimes must be a tuple of 'train' and/or 'summed'; got {self.band_regimes!r}")
         if not isinstance(self.law, (ChinchillaLaw, T2Law)):
             raise ValueError(f"law must be a ChinchillaLaw or a T2Law; got {type(self.law).__name__}")
         if self.draws is not None and not isinstance(self.draws, frame.LawDraws):
@@ -93,10 +100,13 @@ class CalculatorLaw:
             raise ValueError(f"band_regimes must be a non-empty subset of ('train', 'summed'); got {self.band_regimes!r}")
 
 
-def _axis(spec) -> np.ndarray:
-    lo, hi, step = (float(x) for x in spec)
-    if not (np.isfinite([lo, hi, step]).all() and step > 0 and hi > lo):
-        raise ValueError(f"a grid must be (first, last, step) with first < last and step > 0; got {spec!r}")
+def _axis(name: str, spec) -> np.ndarray:
+    arr = v.finite(f"grid[{name!r}]", spec)
+    if arr.shape != (3,):
+        raise ValueError(f"grid[{name!r}] must be (first, last, step) in log10; got {spec!r}")
+    lo, hi, step = (float(x) for x in arr)
+    if not (step > 0 and hi > lo and (hi - lo) / step <= 10_000):
+        raise ValueError(f"grid[{name!r}] must be (first, last, step) with first < last, step > 0; got {spec!r}")
     n = int(round((hi - lo) / step)) + 1
     return lo + step * np.arange(n)
 
@@ -137,14 +147,19 @@ def calculator_data(laws: Sequence[CalculatorLaw], grid: Mapping[str, tuple[floa
         ``grid`` (the axes), ``level``, ``unique_tokens``, ``regimes`` (descriptions) and ``laws`` (one entry per
         law with its ``train`` and ``summed`` grids and, if it has draws, ``bands``).
     """
+    if isinstance(laws, (str, bytes)) or not hasattr(laws, "__iter__"):
+        raise ValueError(f"laws must be a sequence of CalculatorLaw; got {type(laws).__name__}")
     laws = list(laws)
     if not laws or not all(isinstance(x, CalculatorLaw) for x in laws):
         raise ValueError("laws must be a non-empty sequence of CalculatorLaw")
     if len({x.key for x in laws}) != len(laws):
         raise ValueError("laws must have distinct keys")
-    lev = float(v.in_open_interval("level", level, 0.0, 1.0))
+    lev = float(v.scalar("level", level, 0.0, 1.0))
     U = float(v.positive_scalar("unique_tokens", unique_tokens))
-    axes = {k: _axis(grid[k]) for k in ("C", "S", "Cinf")}
+    v.mapping("grid", grid)
+    if set(("C", "S", "Cinf")) - set(grid):
+        raise ValueError("grid must have the axes 'C', 'S' and 'Cinf'")
+    axes = {k: _axis(k, grid[k]) for k in ("C", "S", "Cinf")}
     band_axes = {k: a[::2] for k, a in axes.items()}
     C, C2, S2, Ct2, Ci2 = _meshes(axes)
     bC, bC2, bS2, bCt2, bCi2 = _meshes(band_axes)
@@ -202,11 +217,17 @@ def interpolate(data: Mapping, key: str, regime: str, quantity: str, x: float, y
     x, y : float
         The budgets: ``C`` (and ``Cinf`` for a T² law's ``train`` grid, ``S`` for ``summed``).
     """
+    _check_data(data)
+    v.text("key", key)
+    v.choice("regime", regime, ("train", "summed"))
+    v.text("quantity", quantity)
     law = next((e for e in data["laws"] if e["key"] == key), None)
     if law is None:
         raise ValueError(f"key must be one of {[e['key'] for e in data['laws']]}; got {key!r}")
     band = quantity.endswith(("_lo", "_hi"))
-    table = law["bands"][regime] if band else law[regime]
+    table = (law.get("bands") or {}).get(regime, {}) if band else law[regime]
+    if quantity not in table:
+        raise ValueError(f"quantity must be one of {sorted(table)} for law {key!r}, regime {regime!r}; got {quantity!r}")
     vals = np.asarray(table[quantity])
     grid = data["band_grid" if band else "grid"]
     gC = grid["C"]
@@ -225,6 +246,13 @@ def interpolate(data: Mapping, key: str, regime: str, quantity: str, x: float, y
     return float(10**z)
 
 
+def _check_data(data) -> None:
+    v.mapping("data", data)
+    missing = [k for k in ("grid", "band_grid", "laws", "regimes", "level", "unique_tokens") if k not in data]
+    if missing:
+        raise ValueError(f"data must be the output of calculator_data; missing {missing}")
+
+
 def calculator_html(data: Mapping, element_id: str = "t2-calculator") -> str:
     """The calculator as one self-contained HTML fragment: a form, the grid as inline JSON, the script.
 
@@ -235,6 +263,7 @@ def calculator_html(data: Mapping, element_id: str = "t2-calculator") -> str:
     element_id : str
         ``id`` of the calculator's container (letters, digits and ``-``).
     """
+    _check_data(data)
     if not isinstance(element_id, str) or not element_id.replace("-", "").isalnum():
         raise ValueError(f"element_id must be letters, digits and '-'; got {element_id!r}")
     payload = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")

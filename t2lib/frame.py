@@ -149,7 +149,11 @@ def _k1_law(law) -> ChinchillaLaw:
     raise ValueError(f"law must be a ChinchillaLaw or a T2Law; got {type(law).__name__}")
 
 
-def _alloc(regime, law, N, D, k, S) -> Allocation:
+def _alloc(regime, law, N, D, k, S, **inputs) -> Allocation:
+    v.finite_result((N, D, k), "the allocation", **inputs)
+    if not (np.all(np.asarray(N) > 0) and np.all(np.asarray(D) > 0) and np.all(np.asarray(k) > 0)):
+        raise ValueError(f"{', '.join(inputs)}: the allocation underflows to zero in floating point; use inputs "
+                         "within the range of floating point")
     N, D, k, S = np.broadcast_arrays(N, D, k, S)
     loss = law.loss(N, D, k) if isinstance(law, T2Law) else law.loss(N, D)
     return Allocation(regime, N.copy(), D.copy(), k.astype(float), S.astype(float), loss)
@@ -176,8 +180,8 @@ def chinchilla(law, C_train) -> Allocation:
         Training FLOPs, ``0 < C_train < inf``.
     """
     base = _k1_law(law)
-    N, D = base.compute_optimal(C_train)
-    return _alloc("chinchilla", base, N, D, 1.0, 0.0)
+    N, D = base.compute_optimal(v.positive("C_train", C_train))
+    return _alloc("chinchilla", base, N, D, 1.0, 0.0, C_train=C_train)
 
 
 def _check_demand(name: str, S) -> np.ndarray:
@@ -236,12 +240,12 @@ def sardana(law, C_life, served_tokens) -> Allocation:
     base = _k1_law(law)
     C = v.positive("C_life", C_life)
     S = _check_demand("served_tokens", served_tokens)
-    C, S = np.broadcast_arrays(C, S)
+    C, S = v.broadcast(C_life=C, served_tokens=S)
     N, D = _sardana_arrays(base.A, base.B, base.alpha, base.beta, C, S)
     N0, D0 = base.compute_optimal(C)
     zero = S == 0
     N, D = np.where(zero, N0, N), np.where(zero, D0, D)
-    return _alloc("sardana", base, N, D, 1.0, S)
+    return _alloc("sardana", base, N, D, 1.0, S, C_life=C_life, served_tokens=served_tokens)
 
 
 def sardana_at_loss(law, loss, served_tokens) -> Allocation:
@@ -260,9 +264,10 @@ def sardana_at_loss(law, loss, served_tokens) -> Allocation:
         Lifetime demand, ``0 <= served_tokens < inf``.
     """
     base = _k1_law(law)
-    N, D = inference_optimal(base, loss, served_tokens)
-    S = np.broadcast_to(_check_demand("served_tokens", served_tokens), N.shape)
-    return _alloc("sardana", base, N, D, 1.0, S)
+    S = _check_demand("served_tokens", served_tokens)
+    ell, S = v.broadcast(loss=v.finite("loss", loss), served_tokens=S)
+    N, D = inference_optimal(base, ell, S)
+    return _alloc("sardana", base, N, D, 1.0, S, loss=loss, served_tokens=served_tokens)
 
 
 def erdil(C_life, gamma) -> tuple[np.ndarray, np.ndarray]:
@@ -290,8 +295,9 @@ def erdil(C_life, gamma) -> tuple[np.ndarray, np.ndarray]:
         Training FLOPs and lifetime inference FLOPs.
     """
     C = v.positive("C_life", C_life)
-    T = optimal_training_share(gamma) * C
-    return T, C - T
+    C, g = v.broadcast(C_life=C, gamma=v.positive("gamma", gamma))
+    T = optimal_training_share(g) * C
+    return v.finite_result((T, C - T), "the split", C_life=C_life, gamma=gamma)
 
 
 def erdil_allocation(law, C_life, gamma, served_tokens=None, min_samples: float | None = None) -> Allocation:
@@ -314,7 +320,10 @@ def erdil_allocation(law, C_life, gamma, served_tokens=None, min_samples: float 
     min_samples : float, optional
         Passed to :func:`t2`.
     """
+    _k1_law(law)
     T, I = erdil(C_life, gamma)
+    if served_tokens is not None:
+        v.broadcast(C_life=T, served_tokens=v.positive("served_tokens", served_tokens))
     if isinstance(law, T2Law) and served_tokens is None:
         raise ValueError("served_tokens is required with a T2Law (the inference part buys samples per served token)")
     if isinstance(law, T2Law):
@@ -347,7 +356,7 @@ def t2(law: T2Law, C_train, C_inf, min_samples: float | None = None) -> Allocati
     if not isinstance(law, T2Law):
         raise ValueError(f"law must be a T2Law for the t2 regime; got {type(law).__name__}")
     N, D, k = t2_optimal(law, C_train, C_inf, min_samples=min_samples)
-    return _alloc("t2", law, N, D, k, 0.0)
+    return _alloc("t2", law, N, D, k, 0.0, C_train=C_train, C_inf=C_inf)
 
 
 def _t2_summed_share(law: T2Law, C: np.ndarray, S: np.ndarray) -> np.ndarray:
@@ -395,10 +404,10 @@ def t2_summed(law: T2Law, C_life, served_tokens) -> Allocation:
         raise ValueError("law.G must be > 0 for the t2-summed regime (with G = 0 samples buy nothing: use sardana)")
     C = v.positive("C_life", C_life)
     S = v.positive("served_tokens", served_tokens)
-    C, S = np.broadcast_arrays(C, S)
+    C, S = v.broadcast(C_life=C, served_tokens=S)
     s = _t2_summed_share(law, C, S)
     N, D, k = t2_optimal(law, s * C, (1.0 - s) * C / S)
-    return _alloc("t2-summed", law, N, D, k, S)
+    return _alloc("t2-summed", law, N, D, k, S, C_life=C_life, served_tokens=served_tokens)
 
 
 def plan_allocation(law, C_train, C_inf=None, served_tokens=None, min_samples: float | None = None) -> Allocation:
@@ -426,11 +435,19 @@ def plan_allocation(law, C_train, C_inf=None, served_tokens=None, min_samples: f
     min_samples : float, optional
         Smallest allowed :math:`k` in the ``t2`` regime.
     """
+    _k1_law(law)
+    ct = v.positive("C_train", C_train)
+    if min_samples is not None:
+        v.positive_scalar("min_samples", min_samples)
     demand = served_tokens is not None and np.any(_check_demand("served_tokens", served_tokens) > 0)
+    if not demand and C_inf is not None:
+        v.broadcast(C_train=ct, C_inf=v.positive("C_inf", C_inf))
     if demand:
         S = v.positive("served_tokens", served_tokens)
         ci = np.zeros(()) if C_inf is None else v.nonnegative("C_inf", C_inf)
-        C_life = v.positive("C_train", C_train) + S * ci
+        ct, S, ci = v.broadcast(C_train=ct, served_tokens=S, C_inf=ci)
+        C_life = v.finite_result(ct + S * ci, "the lifetime budget C_train + served_tokens * C_inf",
+                                 C_train=C_train, served_tokens=served_tokens, C_inf=C_inf)
         if isinstance(law, T2Law):
             return t2_summed(law, C_life, S)
         return sardana(law, C_life, S)
@@ -461,7 +478,7 @@ class LawDraws:
     def __post_init__(self) -> None:
         for name in ("E", "A", "B", "alpha", "beta", "G", "gamma"):
             x = getattr(self, name)
-            if x is None:
+            if x is None and name in ("G", "gamma"):
                 continue
             arr = v.nonnegative(name, x) if name in ("E", "G") else v.positive(name, x)
             if arr.ndim != 1:
@@ -482,6 +499,9 @@ class LawDraws:
     @classmethod
     def from_bootstrap(cls, boot) -> "LawDraws":
         """The replicates of a :class:`t2lib.fit.BootstrapResult` (chapter 3), converged ones only."""
+        from .fit import BootstrapResult
+
+        v.law("boot", boot, BootstrapResult)
         keep = np.asarray(boot.converged, dtype=bool)
         if not keep.any():
             raise ValueError("boot has no converged replicate")
@@ -490,6 +510,8 @@ class LawDraws:
     @classmethod
     def from_laws(cls, laws: Sequence) -> "LawDraws":
         """Draws from a sequence of :class:`ChinchillaLaw` or of :class:`~t2lib.t2.T2Law` (not mixed)."""
+        if isinstance(laws, (str, bytes)) or not hasattr(laws, "__iter__"):
+            raise ValueError(f"laws must be a sequence of laws; got {type(laws).__name__}")
         laws = list(laws)
         if not laws:
             raise ValueError("laws must not be empty")
@@ -503,6 +525,7 @@ class LawDraws:
 
     def law(self, i: int):
         """Draw ``i`` as a law object."""
+        i = v.integer("i", i, 0, len(self) - 1)
         p = {n: float(getattr(self, n)[i]) for n in ("E", "A", "B", "alpha", "beta")}
         if self.is_t2:
             return T2Law(**p, G=float(self.G[i]), gamma=float(self.gamma[i]))
@@ -510,7 +533,7 @@ class LawDraws:
 
     def loss(self, N, D, k=1.0) -> np.ndarray:
         r"""Every draw's loss at ``(N, D, k)``: shape ``(R,) + shape`` of the broadcast inputs."""
-        N, D, k = (v.positive(n, x) for n, x in (("N", N), ("D", D), ("k", k)))
+        N, D, k = v.broadcast(N=v.positive("N", N), D=v.positive("D", D), k=v.positive("k", k))
         shape = (-1,) + (1,) * max(N.ndim, D.ndim, k.ndim)
         out = (self.E.reshape(shape) + self.A.reshape(shape) * N ** (-self.alpha.reshape(shape))
                + self.B.reshape(shape) * D ** (-self.beta.reshape(shape)))
@@ -541,9 +564,13 @@ def draw_allocations(draws: LawDraws, regime: str, C, served_tokens=None, C_inf=
     -------
     dict with ``N``, ``D``, ``k``.
     """
-    if not isinstance(draws, LawDraws):
-        raise ValueError(f"draws must be a LawDraws; got {type(draws).__name__}")
+    v.law("draws", draws, LawDraws)
+    v.choice("regime", regime, ("chinchilla", "sardana", "t2", "t2-summed"))
     C = v.positive("C", C)
+    if C_inf is not None:
+        C, _ = v.broadcast(C=C, C_inf=v.positive("C_inf", C_inf))
+    if served_tokens is not None:
+        C, _ = v.broadcast(C=C, served_tokens=_check_demand("served_tokens", served_tokens))
     shape = (-1,) + (1,) * C.ndim
     p = {n: getattr(draws, n).reshape(shape) for n in ("A", "B", "alpha", "beta")}
     if regime == "chinchilla":
@@ -593,7 +620,10 @@ def bands(values: Mapping[str, np.ndarray], level: float = 0.9) -> dict[str, tup
     -------
     dict of name to ``(lo, hi)``.
     """
-    lev = float(v.in_open_interval("level", level, 0.0, 1.0))
+    v.mapping("values", values)
+    if not values:
+        raise ValueError("values must not be empty")
+    lev = float(v.scalar("level", level, 0.0, 1.0))
     q = [(1.0 - lev) / 2.0, (1.0 + lev) / 2.0]
     out = {}
     for name, x in values.items():
@@ -628,8 +658,12 @@ def excess_loss(draws: LawDraws, point: Allocation, at_draws: Mapping[str, np.nd
     numpy.ndarray
         :math:`\Delta_r`, shape ``(R,) + budgets.shape``.
     """
-    if not isinstance(point, Allocation):
-        raise ValueError(f"point must be an Allocation; got {type(point).__name__}")
+    v.law("draws", draws, LawDraws)
+    v.law("point", point, Allocation)
+    v.mapping("at_draws", at_draws)
+    missing = [q for q in ("N", "D", "k") if q not in at_draws]
+    if missing:
+        raise ValueError(f"at_draws must hold N, D and k (from draw_allocations); missing {missing}")
     shape = (-1,) + (1,) * np.ndim(point.N)
     def term(name, x, p):  # noqa: E306 - per-draw loss terms, broadcast over budgets
         return getattr(draws, name).reshape(shape) * x ** (-getattr(draws, p).reshape(shape))
@@ -667,7 +701,13 @@ def wasted_compute(draws: LawDraws, excess, at_draws: Mapping[str, np.ndarray]) 
     at_draws : mapping
         :func:`draw_allocations` in the ``chinchilla`` regime at the same budgets.
     """
+    v.law("draws", draws, LawDraws)
+    v.mapping("at_draws", at_draws)
+    if "N" not in at_draws or "D" not in at_draws:
+        raise ValueError("at_draws must hold N and D (from draw_allocations)")
     ex = v.finite("excess", excess)
+    if ex.shape != np.shape(at_draws["N"]):
+        raise ValueError(f"excess must have the shape of at_draws['N'] {np.shape(at_draws['N'])}; got {ex.shape}")
     if np.any(ex < -1e-12):
         raise ValueError("excess must be >= 0 (allowed range: 0 <= excess < inf)")
     shape = (-1,) + (1,) * (ex.ndim - 1)
@@ -701,7 +741,8 @@ def epochs(D, unique_tokens=UNIQUE_TOKENS_DEFAULT) -> np.ndarray:
     unique_tokens : array_like
         Unique tokens available :math:`U`, positive (default :data:`UNIQUE_TOKENS_DEFAULT`).
     """
-    return v.positive("D", D) / v.positive("unique_tokens", unique_tokens)
+    D, U = v.broadcast(D=v.positive("D", D), unique_tokens=v.positive("unique_tokens", unique_tokens))
+    return D / U
 
 
 def effective_tokens(D, unique_tokens=UNIQUE_TOKENS_DEFAULT, R_star: float = MUENNIGHOFF_2023["R_D_star"]):
@@ -724,8 +765,7 @@ def effective_tokens(D, unique_tokens=UNIQUE_TOKENS_DEFAULT, R_star: float = MUE
     R_star : float
         Decay constant :math:`R_D^*`, positive (default the paper's fit, 15.4).
     """
-    D = v.positive("D", D)
-    U = v.positive("unique_tokens", unique_tokens)
+    D, U = v.broadcast(D=v.positive("D", D), unique_tokens=v.positive("unique_tokens", unique_tokens))
     R = float(v.positive_scalar("R_star", R_star))
     rep = np.maximum(D / U - 1.0, 0.0)
     return np.where(D <= U, D, U + U * R * (-np.expm1(-rep / R)))
@@ -751,9 +791,15 @@ def data_constrained_loss(N, D, unique_tokens, params: Mapping[str, float] = MUE
     params : mapping
         ``log_A, log_B, log_E, alpha, beta, R_D_star, R_N_star`` (default :data:`MUENNIGHOFF_2023`).
     """
-    N = v.positive("N", N)
-    D = v.positive("D", D)
-    U = np.minimum(v.positive("unique_tokens", unique_tokens), D)  # unique tokens actually seen
+    N, D, U = v.broadcast(N=v.positive("N", N), D=v.positive("D", D),
+                          unique_tokens=v.positive("unique_tokens", unique_tokens))
+    U = np.minimum(U, D)  # unique tokens actually seen
+    v.mapping("params", params)
+    need = ("log_A", "log_B", "log_E", "alpha", "beta", "R_D_star", "R_N_star")
+    if set(need) - set(params):
+        raise ValueError(f"params must have the keys {need}; missing {sorted(set(need) - set(params))}")
+    for key in need:
+        (v.finite if key.startswith("log") else v.positive_scalar)(f"params[{key!r}]", params[key])
     A, B, E = (float(np.exp(params[k])) for k in ("log_A", "log_B", "log_E"))
     al, be = float(params["alpha"]), float(params["beta"])
     G = (al * A / (be * B)) ** (1.0 / (al + be))
@@ -781,7 +827,7 @@ def repetition_excess_loss(law, D, unique_tokens=UNIQUE_TOKENS_DEFAULT,
     """
     base = _k1_law(law)
     Dp = effective_tokens(D, unique_tokens, R_star)
-    D = v.positive("D", D)
+    D = np.broadcast_to(v.positive("D", D), Dp.shape)
     return base.B * (Dp ** (-base.beta) - D ** (-base.beta))
 
 
@@ -810,6 +856,8 @@ def outside_range(fitted_range: Mapping[str, tuple[float, float]] | None, **valu
     **values : array_like
         E.g. ``N=alloc.N, D=alloc.D``.
     """
+    if fitted_range is not None:
+        v.mapping("fitted_range", fitted_range)
     out = {}
     for name, x in values.items():
         arr = v.positive(name, x)

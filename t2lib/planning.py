@@ -87,6 +87,12 @@ def extend_plan(p: dict[str, Any], named: NamedLaw, served_tokens: float | None 
     level : float
         Coverage of the bands.
     """
+    v.mapping("p", p)
+    if "C_train" not in p or "C_inf" not in p:
+        raise ValueError("p must be a plan of t2lib.plan.plan (with C_train and C_inf)")
+    v.law("named", named, NamedLaw)
+    v.flag("bands", bands)
+    lev = v.scalar("level", level, 0.0, 1.0)
     law = named.law
     out = dict(p)
     if served_tokens is not None:
@@ -94,7 +100,8 @@ def extend_plan(p: dict[str, Any], named: NamedLaw, served_tokens: float | None 
             raise ValueError("--served-tokens (the lifetime frame) needs an Approach-1 law (a loss law); "
                              f"'{named.name}' is an Approach-2 (pass@k) law")
         S = float(v.positive_scalar("served_tokens", served_tokens))
-        C_life = p["C_train"] + S * p["C_inf"]
+        C_life = v.finite_result(p["C_train"] + S * p["C_inf"], "the lifetime budget C_train + S * C_inf",
+                                 served_tokens=served_tokens)
         t2 = frame.t2_summed(law, C_life, S)
         k1 = frame.sardana(law, C_life, S)
         out.update(regime="t2-summed", served_tokens=S,
@@ -114,14 +121,17 @@ def extend_plan(p: dict[str, Any], named: NamedLaw, served_tokens: float | None 
             else:
                 at = frame.draw_allocations(draws, "t2-summed", out["lifetime"]["C_life"],
                                             served_tokens=out["served_tokens"])
-            b = frame.bands(at, level)
-            out["bands"] = {"level": level, "n_draws": len(draws),
+            b = frame.bands(at, lev)
+            out["bands"] = {"level": lev, "n_draws": len(draws),
                             **{q: [float(np.asarray(lo)), float(np.asarray(hi))] for q, (lo, hi) in b.items()}}
     return out
 
 
 def format_extension(p: dict[str, Any]) -> list[str]:
     """The lines ``plan`` prints for :func:`extend_plan`'s additions."""
+    v.mapping("p", p)
+    if "regime" not in p or "regime_description" not in p:
+        raise ValueError("p must be a plan extended by extend_plan (with regime and regime_description)")
     lines = ["", f"regime: {p['regime']}: {p['regime_description']}"]
     life = p.get("lifetime")
     if life:
