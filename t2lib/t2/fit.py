@@ -38,7 +38,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import _validate as v
 from ..fit import minimize_batched
-from ._args import integer, seed as _seed
+from .._validate import integer, seed as _seed
 from ..laws import ChinchillaLaw
 from .accuracy import T2AccuracyLaw
 from .law import T2Law

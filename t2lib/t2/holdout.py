@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _validate as v
-from ._args import integer, seed as _seed
+from .._validate import integer, seed as _seed
 from .fit import (T2AccuracyFit, T2CoupledFit, T2Fit, check_table, fit_t2, fit_t2_accuracy, fit_t2_coupled,
                   nearest_checkpoint_baseline, prediction_errors)
 

@@ -32,7 +32,7 @@ import pandas as pd
 
 from .. import _validate as v
 from ..passk import pass_at_k
-from ._args import integer, seed as _seed
+from .._validate import integer, seed as _seed
 
 __all__ = [
     "SAMPLE_COLUMNS",
