@@ -19,7 +19,7 @@ from .accuracy import T2AccuracyLaw
 from .law import T2Law
 from .named import NamedLaw
 
-__all__ = ["FITTED", "FITTED_RANGE", "REFIT_RTOL", "refit", "PYTHIA_GSM8K_APPROACH1", "PYTHIA_GSM8K_APPROACH2",
+__all__ = ["FITTED", "ALL_FITTED", "FITTED_RANGE", "REFIT_RTOL", "refit", "PYTHIA_GSM8K_APPROACH1", "PYTHIA_GSM8K_APPROACH2",
            "PYTHIA_GSM8K_COUPLED"]
 
 REFIT_RTOL = 1e-3
@@ -48,7 +48,7 @@ PYTHIA_GSM8K_COUPLED = T2AccuracyLaw(
 _SOURCE = ("chapter 9 (09_t2_public_data): fitted to -log mean pass@k of the Pythia checkpoints x 128 GSM8K "
            "problems (Brown et al. 2024 / Schaeffer et al. 2025 data), checkpoints with D >= 2e9 tokens, k <= 128; ")
 
-FITTED: dict[str, NamedLaw] = {
+ALL_FITTED: dict[str, NamedLaw] = {
     "pythia-gsm8k-approach1": NamedLaw("pythia-gsm8k-approach1", PYTHIA_GSM8K_APPROACH1,
                                        _SOURCE + "Approach 1 by least squares", False, dict(FITTED_RANGE)),
     "pythia-gsm8k-approach2": NamedLaw("pythia-gsm8k-approach2", PYTHIA_GSM8K_APPROACH2,
@@ -57,6 +57,13 @@ FITTED: dict[str, NamedLaw] = {
                                      _SOURCE + "coupled law (Beta shape fixed, scale from the loss)", False,
                                      dict(FITTED_RANGE)),
 }
+"""Every law chapter 9 fits and stores (each re-fitted by ``tests/test_t2_fitted.py``)."""
+
+FITTED: dict[str, NamedLaw] = {"pythia-gsm8k-approach1": ALL_FITTED["pythia-gsm8k-approach1"]}
+r"""The fitted laws offered to ``python -m t2lib plan``: only Approach 1 for now. The two Beta laws are kept out
+because :func:`~t2lib.t2.accuracy.t2_accuracy_optimal` searches :math:`N` from :math:`10^3` up to one training
+token, where their concentration :math:`e^{\theta_3+\theta_4\hat L}` overflows (a ``nan`` Beta parameter, or an
+optimum on the edge with pass@k = 0); chapter 9 optimises them with ``min_samples=1, N_min=1e6``."""
 
 
 def refit(name: str):
@@ -65,8 +72,8 @@ def refit(name: str):
     from .fit import fit_t2, fit_t2_accuracy, fit_t2_coupled
     from .targets import k_grid, passk_targets, select_checkpoints
 
-    if not isinstance(name, str) or name not in FITTED:
-        raise ValueError(f"name must be one of {sorted(FITTED)}; got {name!r}")
+    if not isinstance(name, str) or name not in ALL_FITTED:
+        raise ValueError(f"name must be one of {sorted(ALL_FITTED)}; got {name!r}")
     samples = load_pythia_samples("GSM8K", checkpoints=True)
     table = select_checkpoints(passk_targets(samples, k_grid(samples)))
     if name == "pythia-gsm8k-approach1":
