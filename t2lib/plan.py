@@ -20,6 +20,7 @@ import sys
 from typing import Any, Sequence
 
 from .fmt import number
+from .planning import extend_plan, format_extension
 from .t2.forecast import forecast, objective_name
 from .t2.named import NamedLaw
 from .t2.presets import DEFAULT_LAW, LAWS
@@ -81,7 +82,8 @@ def _warnings(named: NamedLaw, row: dict[str, float], min_samples: float | None)
     return out
 
 
-def plan(C_train: float, C_inf: float, law: str = DEFAULT_LAW, min_samples: float | None = None) -> dict[str, Any]:
+def plan(C_train: float, C_inf: float, law: str = DEFAULT_LAW, min_samples: float | None = None,
+         served_tokens: float | None = None, bands: bool = False) -> dict[str, Any]:
     """The plan as a JSON-ready dict: law, source, budgets, the T² optimum, the k = 1 allocation, warnings.
 
     Parameters
@@ -92,6 +94,10 @@ def plan(C_train: float, C_inf: float, law: str = DEFAULT_LAW, min_samples: floa
         A name in :data:`t2lib.t2.presets.LAWS`.
     min_samples : float, optional
         Smallest allowed k (e.g. 1); ``None`` lets k be any real > 0.
+    served_tokens : float, optional
+        Lifetime demand: adds the lifetime frame and its regime (:func:`t2lib.planning.extend_plan`).
+    bands : bool
+        Add the bootstrap bands where the law has a bootstrap.
     """
     if not isinstance(law, str) or law not in LAWS:
         raise ValueError(f"law must be one of {sorted(LAWS)} (see --list-laws); got {law!r}")
@@ -101,7 +107,7 @@ def plan(C_train: float, C_inf: float, law: str = DEFAULT_LAW, min_samples: floa
         raise ValueError("C_train and C_inf must be single numbers")
     row = {k: float(v) for k, v in table.iloc[0].items()}
     what = objective_name(named.law)
-    return {
+    return extend_plan({
         "law": named.name,
         "approach": 1 if what == "loss" else 2,
         "objective": what,
@@ -114,7 +120,7 @@ def plan(C_train: float, C_inf: float, law: str = DEFAULT_LAW, min_samples: floa
         "t2": {**{q: row[q] for q, _ in _QUANTITIES}, what: row["value"]},
         "k1": {**{q: row[q + "_k1"] for q, _ in _QUANTITIES}, what: row["value_k1"]},
         "warnings": _warnings(named, row, min_samples),
-    }
+    }, named, served_tokens=served_tokens, bands=bands)
 
 
 def format_plan(p: dict[str, Any]) -> str:
@@ -139,6 +145,7 @@ def format_plan(p: dict[str, Any]) -> str:
     lines.append("")
     lines.append("The k = 1 column is the same law's compute-optimal (N, D) at one sample, then served with "
                  "k = C_inf / (2N).")
+    lines += format_extension(p)
     lines += [f"warning: {w}" for w in p["warnings"]]
     return "\n".join(lines)
 
@@ -163,6 +170,9 @@ def _parser() -> _Parser:
                     help="inference budget C_inf = 2Nk, FLOPs per served token (1.4e11: one 70B forward pass)")
     ap.add_argument("--law", default=DEFAULT_LAW, help=f"a named law (default {DEFAULT_LAW}; see --list-laws)")
     ap.add_argument("--min-samples", type=_min_samples, default=None, help="require k >= this (e.g. 1)")
+    ap.add_argument("--served-tokens", type=_budget("--served-tokens"), default=None,
+                    help="lifetime demand in tokens: one lifetime budget C_train + S*C_inf, re-split (chapter 11)")
+    ap.add_argument("--bands", action="store_true", help="90%% bootstrap bands where the law has a bootstrap")
     ap.add_argument("--json", action="store_true", help="print the plan as JSON")
     ap.add_argument("--list-laws", action="store_true", help="list the named laws with their sources")
     return ap
@@ -190,7 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise _Error("--train-flops and --inference-flops are both required (or use --list-laws)")
         if a.law not in LAWS:
             raise _Error(f"unknown law {a.law!r}; known laws: {', '.join(LAWS)} (see --list-laws)")
-        p = plan(a.train_flops, a.inference_flops, law=a.law, min_samples=a.min_samples)
+        p = plan(a.train_flops, a.inference_flops, law=a.law, min_samples=a.min_samples,
+                 served_tokens=a.served_tokens, bands=a.bands)
     except (_Error, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -116,6 +116,8 @@ SKIP = {
     # compiles an XLA model for every shape a variant asks for (several seconds each, past the per-callable
     # budget on a busy machine); its bad-input rejections are tested in tests/test_lab.py
     "t2lib.lab.train.train",
+    # loads the Pythia data and refits chapter 9's law (seconds per call; tested in tests/test_planning.py)
+    "t2lib.planning.chapter9_draws",
 }
 RECORDS = {
     # result records: built by t2lib from validated computations, never an input a user fills in; their
@@ -123,7 +125,7 @@ RECORDS = {
     "t2lib.fit.FitResult", "t2lib.fit.BatchResult", "t2lib.fit.BootstrapResult", "t2lib.fit.MLEResult",
     "t2lib.flops.HoffmannFlops", "t2lib.isoflop.IsoFLOPFit", "t2lib.overtraining.Table6Row",
     "t2lib.book.ChapterResult", "t2lib.book.Parameter", "t2lib.data._registry.DataFile",
-    "t2lib.published.Source",
+    "t2lib.published.Source", "t2lib.frame.Allocation",
 }
 # chapter 9 (t2lib.t2.targets, .fit, .holdout, .fitted): its result records and baselines are kept in
 # tests/t2fit_fuzz_cases.py
@@ -679,6 +681,75 @@ def pending_cases(cs: dict[str, dict[str, Any]]) -> None:
                                                         __accept__={"a": {"negative"}, "b": {"negative"}})
 
 
+def frame_cases(cs: dict[str, dict[str, Any]]) -> None:
+    """Baselines of :mod:`t2lib.frame`, :mod:`t2lib.calculator` and :mod:`t2lib.planning` (chapter 11)."""
+    from t2lib import calculator, frame
+    from t2lib.laws import EPOCH_2024, HOFFMANN_2022
+    from t2lib.t2 import T2Law
+    from t2lib.t2.named import NamedLaw
+
+    t2law = T2Law(E=1.5, A=400.0, B=400.0, alpha=0.34, beta=0.28, G=0.3, gamma=0.4)
+    C3, S3 = np.array([1e20, 1e22, 1e24]), np.array([1e10, 1e11, 1e12])
+    zero_ok = {"zero"}
+    cs["t2lib.frame.Allocation.as_dict"] = dict(__instance__=frame.chinchilla(HOFFMANN_2022, C3))
+    cs["t2lib.frame.sardana"] = dict(law=HOFFMANN_2022, C_life=C3, served_tokens=S3,
+                                     __accept__={"served_tokens": zero_ok})
+    cs["t2lib.frame.sardana_at_loss"] = dict(law=HOFFMANN_2022, loss=np.array([2.5, 2.2, 1.95]), served_tokens=S3,
+                                             __accept__={"served_tokens": zero_ok})
+    cs["t2lib.frame.erdil"] = dict(C_life=C3, gamma=np.array([0.5, 1.0, 2.0]))
+    cs["t2lib.frame.erdil_allocation"] = dict(law=t2law, C_life=C3, gamma=1.0, served_tokens=S3, min_samples=None)
+    cs["t2lib.frame.t2_summed"] = dict(law=t2law, C_life=C3, served_tokens=S3)
+    rng = np.random.default_rng(0)
+    dkw = dict(E=np.full(4, 1.8), A=EPOCH_2024.A * np.exp(rng.normal(0, .1, 4)), B=np.full(4, EPOCH_2024.B),
+               alpha=np.full(4, EPOCH_2024.alpha), beta=np.full(4, EPOCH_2024.beta))
+    draws = frame.LawDraws(**dkw)
+    cs["t2lib.frame.LawDraws"] = dict(dkw, G=None, gamma=None)
+    from t2lib import fit
+
+    Nf, Df, Lf = _chinchilla_like()
+    boot = fit.bootstrap_chinchilla(Nf, Df, Lf, n_resamples=3, seed=0, start=fit.theta_from_law(HOFFMANN_2022))
+    cs["t2lib.frame.LawDraws.from_bootstrap"] = dict(boot=boot, __instance__=draws)
+    cs["t2lib.frame.plan_allocation"] = dict(law=HOFFMANN_2022, C_train=C3, C_inf=np.array([1e10, 1e11, 1e12]),
+                                             served_tokens=S3, min_samples=None,
+                                             __accept__={"served_tokens": zero_ok, "C_inf": zero_ok})
+    cs["t2lib.frame.LawDraws.from_laws"] = dict(laws=[HOFFMANN_2022, EPOCH_2024], __instance__=draws)
+    cs["t2lib.frame.LawDraws.law"] = dict(i=1, __instance__=draws, __accept__={"i": zero_ok})
+    cs["t2lib.frame.LawDraws.loss"] = dict(N=np.array([1e8, 1e9]), D=np.array([2e9, 2e10]), k=1.0, __instance__=draws)
+    at = frame.draw_allocations(draws, "chinchilla", C3)
+    point = frame.chinchilla(EPOCH_2024, C3)
+    cs["t2lib.frame.draw_allocations"] = dict(draws=draws, regime="sardana", C=C3, served_tokens=S3, C_inf=None,
+                                              __accept__={"served_tokens": zero_ok})
+    cs["t2lib.frame.bands"] = dict(values=Fresh(lambda: dict(at)), level=0.9)
+    cs["t2lib.frame.excess_loss"] = dict(draws=draws, point=point, at_draws=Fresh(lambda: dict(at)))
+    cs["t2lib.frame.wasted_compute"] = dict(draws=draws, excess=frame.excess_loss(draws, point, at),
+                                            at_draws=Fresh(lambda: dict(at)), __accept__={"excess": zero_ok})
+    cs["t2lib.frame.data_constrained_loss"] = dict(N=np.array([1e9, 6.34e9]), D=np.array([5e10, 2.42e11]),
+                                                   unique_tokens=2.5e10, params=dict(frame.MUENNIGHOFF_2023))
+    cs["t2lib.frame.outside_range"] = dict(fitted_range={"N": (1e8, 1e10)}, __accept__={"fitted_range": {"none"}})
+    law_c = calculator.CalculatorLaw("h", "Hoffmann", HOFFMANN_2022, "a test")
+    small = {"C": (20.0, 22.0, 1.0), "S": (10.0, 12.0, 1.0), "Cinf": (10.0, 12.0, 1.0)}
+    cs["t2lib.calculator.CalculatorLaw"] = dict(key="h", label="Hoffmann", law=HOFFMANN_2022, source="a test",
+                                                illustrative=False, draws=None, band_source="",
+                                                band_regimes=("train", "summed"), fitted_range=None,
+                                                __accept__={k: {"string"} for k in ("key", "label", "source",
+                                                                                   "band_source")})
+    cs["t2lib.calculator.calculator_data"] = dict(laws=[law_c], grid=small, level=0.9, unique_tokens=1e13)
+    data = calculator.calculator_data([law_c], grid=small)
+    cs["t2lib.calculator.calculator_html"] = dict(data=data, element_id="t2-calculator",
+                                                  __accept__={"element_id": {"string"}})
+    cs["t2lib.calculator.interpolate"] = dict(data=data, key="h", regime="summed", quantity="N", x=3e21, y=3e11,
+                                              __accept__={"x": {"huge"}, "y": {"huge"}})
+    named = NamedLaw("demo", t2law, "illustrative: a test", True)
+
+    def plan():
+        from t2lib.plan import plan as _plan
+
+        return _plan(1e22, 1e12, "illustrative-weak-sampling")
+
+    cs["t2lib.planning.extend_plan"] = dict(p=Fresh(plan), named=named, served_tokens=1e12, bands=False, level=0.9)
+    cs["t2lib.planning.format_extension"] = dict(p=Fresh(lambda: plan()))
+
+
 # --------------------------------------------------------------------------- the whole run
 def resolve(qual: str, fn: Callable, cs: dict, names: dict) -> tuple[Callable, dict, dict, dict] | None:
     """(bound callable, kwargs, accept, defaults) for one discovered callable, or None if it has no baseline."""
@@ -806,6 +877,7 @@ def run(only: Callable[[str], bool] = lambda q: True) -> tuple[list[Outcome], li
     cs = cases()
     t2_cases(cs)
     pending_cases(cs)
+    frame_cases(cs)
     names = by_name()
     outcomes: list[Outcome] = []
     missing: list[str] = []

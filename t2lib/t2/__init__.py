@@ -16,8 +16,8 @@ from .forecast import (FORECAST_COLUMNS, allocation_at_sizes, forecast, isoflop_
                        parse_size)
 from .law import T2Law, k1_allocation, t2_large_train_limit, t2_optimal
 from .named import NamedLaw
-from .sampling_budget import best_model_at_budget, coverage_at_budget, equal_budget_table, samples_at_budget
 from .targets import k_grid, passk_targets, select_checkpoints, thin_samples
+from .sampling_budget import best_model_at_budget, coverage_at_budget, equal_budget_table, samples_at_budget
 
 __all__ = [
     "T2Law", "t2_optimal", "t2_large_train_limit", "k1_allocation",
@@ -26,6 +26,6 @@ __all__ = [
     "parse_size",
     "NamedLaw",
     "samples_at_budget", "coverage_at_budget", "best_model_at_budget", "equal_budget_table",
+    "passk_targets", "k_grid", "thin_samples", "select_checkpoints", "fit_t2", "T2Fit", "T2Bootstrap",
+    "fit_t2_accuracy", "T2AccuracyFit", "fit_t2_coupled", "T2CoupledFit",
 ]
-__all__ += ["passk_targets", "k_grid", "thin_samples", "select_checkpoints", "fit_t2", "T2Fit", "T2Bootstrap",
-            "fit_t2_accuracy", "T2AccuracyFit", "fit_t2_coupled", "T2CoupledFit"]
