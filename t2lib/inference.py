@@ -23,13 +23,18 @@ with a unique root :math:`y \ge 1` (:math:`y = 1` exactly when :math:`D_{\mathrm
 
 **Constant exchange rate** (Erdil, 2024). If the iso-performance curve in
 (training compute :math:`T`, lifetime inference compute :math:`I`) is
-:math:`I = K T^{-\gamma}`, the cheapest point has :math:`T^*/I^* = \gamma`,
-i.e. a training share :math:`\gamma/(1+\gamma)`.
+:math:`I = Q T^{-\rho}`, the cheapest point has :math:`T^*/I^* = \rho`,
+i.e. a training share :math:`\rho/(1+\rho)`.
 
 **Bridge.** Along the Chinchilla iso-loss curve the local exchange rate
-:math:`\gamma = -d\ln N / d\ln(6ND)` equals :math:`1/(\varepsilon_N/\varepsilon_D - 1)`,
+:math:`\rho_{\mathrm{loc}} = -d\ln N / d\ln(6ND)` equals :math:`1/(\varepsilon_N/\varepsilon_D - 1)`,
 and at the inference-aware optimum it equals training FLOPs / inference FLOPs,
-:math:`3D/D_{\mathrm{inf}}`.
+:math:`3D/D_{\mathrm{inf}}`. :func:`efficient_span` gives, in closed form, how far the iso-loss curve can be
+followed from the Chinchilla point before the local rate falls below a threshold (Villalobos & Atkinson's
+"span of efficient exchange").
+
+The book's notation (``book/notation.md``) writes the exchange rate :math:`\rho`; the functions keep their
+argument name ``gamma``.
 """
 from __future__ import annotations
 
@@ -53,6 +58,7 @@ __all__ = [
     "local_exchange_rate",
     "local_exchange_rate_fd",
     "demand_for_exchange_rate",
+    "efficient_span",
     "optimal_training_share",
     "constant_exchange_optimum",
     "cost_equivalent_tokens",
@@ -60,9 +66,22 @@ __all__ = [
     "cost_optimal",
     "cost_comparison",
     "check_published",
+    "LAW_LABELS",
+    "SARDANA_2024_MAX_TOKENS_PER_PARAM",
 ]
 
 _MAX_NEWTON = 60
+
+LAW_LABELS: dict[str, str] = {
+    "HOFFMANN_2022": "Hoffmann et al. 2022 (rounded)",
+    "HOFFMANN_2022_UNROUNDED": "Hoffmann et al. 2022 (unrounded)",
+    "EPOCH_2024": "Epoch AI refit (Besiroglu et al. 2024)",
+    "SARDANA_2024": "Sardana et al. 2024",
+}
+"""Human names of the :data:`t2lib.laws.PRESETS`, for legends and tables."""
+
+SARDANA_2024_MAX_TOKENS_PER_PARAM: float = 10_000.0
+"""Largest tokens-per-parameter ratio of the 47 models Sardana et al. (2024) trained ("up to 10,000", abstract)."""
 
 
 def _check_law(law: ChinchillaLaw) -> None:
@@ -118,7 +137,7 @@ def training_share(N, D_train, inference_tokens) -> np.ndarray:
         = \frac{3D_{\mathrm{train}}}{3D_{\mathrm{train}} + D_{\mathrm{inf}}}
 
     (:math:`N` cancels). At the inference-aware optimum it equals
-    :math:`\gamma/(1+\gamma)` with :math:`\gamma` the local exchange rate
+    :math:`\rho/(1+\rho)` with :math:`\rho` the local exchange rate
     (:func:`local_exchange_rate`, :func:`optimal_training_share`).
 
     Parameters
@@ -387,7 +406,7 @@ def local_exchange_rate(law: ChinchillaLaw, N, D_train) -> np.ndarray:
 
     .. math::
 
-        \gamma = -\frac{d\ln N}{d\ln(6ND)} = \frac{1}{\varepsilon_N/\varepsilon_D - 1} .
+        \rho_{\mathrm{loc}} = -\frac{d\ln N}{d\ln(6ND)} = \frac{1}{\varepsilon_N/\varepsilon_D - 1} .
 
     (From :math:`\varepsilon_N\,d\ln N + \varepsilon_D\,d\ln D = 0`.) It is positive on the
     over-trained side of the Chinchilla frontier (:math:`\varepsilon_N > \varepsilon_D`),
@@ -413,7 +432,7 @@ def local_exchange_rate_fd(law: ChinchillaLaw, N, D_train, rel_step: float = 1e-
 
     .. math::
 
-        \hat\gamma = -\frac{2h}{\ln C_{+} - \ln C_{-}},\qquad C_\pm = 6 N e^{\pm h} D(N e^{\pm h}) .
+        \hat\rho_{\mathrm{loc}} = -\frac{2h}{\ln C_{+} - \ln C_{-}},\qquad C_\pm = 6 N e^{\pm h} D(N e^{\pm h}) .
 
     Parameters
     ----------
@@ -437,14 +456,14 @@ def local_exchange_rate_fd(law: ChinchillaLaw, N, D_train, rel_step: float = 1e-
 def demand_for_exchange_rate(law: ChinchillaLaw, loss, gamma) -> np.ndarray:
     r"""Lifetime inference demand at which the inference-aware optimum has local exchange rate ``gamma``.
 
-    At the optimum :math:`\gamma = 3D/D_{\mathrm{inf}}` (the bridge identity), so
-    :math:`D_{\mathrm{inf}} = 3yD^*_{\mathrm{Chin}}/\gamma` and :math:`\kappa = \beta y/(\gamma(\alpha+\beta))`;
+    At the optimum :math:`\rho = 3D/D_{\mathrm{inf}}` (the bridge identity; :math:`\rho` is ``gamma``), so
+    :math:`D_{\mathrm{inf}} = 3yD^*_{\mathrm{Chin}}/\rho` and :math:`\kappa = \beta y/(\rho(\alpha+\beta))`;
     the root equation :math:`y^{1+\beta} = y + \kappa` then gives in closed form
 
     .. math::
 
-        y = \Big(1 + \frac{\beta}{\gamma(\alpha+\beta)}\Big)^{1/\beta},\qquad
-        D_{\mathrm{inf}}(\gamma) = \frac{3\,y\,D^*_{\mathrm{Chin}}(\ell)}{\gamma} .
+        y = \Big(1 + \frac{\beta}{\rho(\alpha+\beta)}\Big)^{1/\beta},\qquad
+        D_{\mathrm{inf}}(\rho) = \frac{3\,y\,D^*_{\mathrm{Chin}}(\ell)}{\rho} .
 
     With ``gamma = 1`` this is the demand at which training and inference FLOPs are equal.
 
@@ -464,15 +483,54 @@ def demand_for_exchange_rate(law: ChinchillaLaw, loss, gamma) -> np.ndarray:
     return 3.0 * y * D0 / g
 
 
+def efficient_span(law: ChinchillaLaw, min_rate=1.0 / 6.0) -> tuple[np.ndarray, np.ndarray]:
+    r"""How far over-training trades training for inference compute before the local rate falls to ``min_rate``.
+
+    Start at the Chinchilla (iso-loss) optimum of any target loss and move along the iso-loss curve towards smaller
+    models. The local exchange rate :math:`\rho_{\mathrm{loc}}` (:func:`local_exchange_rate`) falls from
+    :math:`\infty` to 0. Villalobos & Atkinson (2023) call the stretch where it stays better than a threshold
+    (6 to 1, ``min_rate = 1/6``) the *span of efficient exchange*. In the scaled coordinates
+    :math:`u = N/N^*_{\mathrm{Chin}}`, :math:`w = D/D^*_{\mathrm{Chin}}` the iso-loss curve is
+    :math:`\beta u^{-\alpha} + \alpha w^{-\beta} = \alpha + \beta` and :math:`\varepsilon_N/\varepsilon_D =
+    u^{-\alpha} w^{\beta} = r`, so the end of the span, where :math:`r = 1 + 1/\rho_{\min}`, is
+
+    .. math::
+
+        w^{-\beta} = \frac{\alpha+\beta}{\beta r + \alpha},\qquad
+        u^{-\alpha} = \frac{r(\alpha+\beta)}{\beta r + \alpha},
+
+    and the span is :math:`\log_{10}(uw)` OOM of extra training compute for :math:`-\log_{10}u` OOM less inference
+    compute per token (:math:`\propto N`). Only the exponents enter: the span is the same for every target loss.
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    min_rate : array_like
+        The threshold :math:`\rho_{\min}` (OOM of inference saved per OOM of training), ``0 < min_rate < inf``.
+
+    Returns
+    -------
+    train_oom, inference_oom : numpy.ndarray
+        Orders of magnitude of extra training compute and of inference compute saved, both positive.
+    """
+    _check_law(law)
+    rate = v.positive("min_rate", min_rate)
+    r = 1.0 + 1.0 / rate
+    s = law.alpha + law.beta
+    log_w = -np.log(s / (law.beta * r + law.alpha)) / law.beta
+    log_u = -np.log(r * s / (law.beta * r + law.alpha)) / law.alpha
+    return (log_u + log_w) / np.log(10.0), -log_u / np.log(10.0)
+
+
 # --------------------------------------------------------------------------- Erdil
 def optimal_training_share(gamma) -> np.ndarray:
     r"""Training share of total compute at the optimum for a constant exchange rate.
 
-    Minimising :math:`T + K T^{-\gamma}` gives :math:`T^*/I^* = \gamma`, hence
+    Minimising :math:`T + Q T^{-\rho}` (:math:`\rho` is ``gamma``) gives :math:`T^*/I^* = \rho`, hence
 
     .. math::
 
-        \frac{T^*}{T^* + I^*} = \frac{\gamma}{1 + \gamma} .
+        \frac{T^*}{T^* + I^*} = \frac{\rho}{1 + \rho} .
 
     Parameters
     ----------
@@ -486,23 +544,24 @@ def optimal_training_share(gamma) -> np.ndarray:
 def constant_exchange_optimum(
     K, gamma, price_train: float = 1.0, price_inference: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Cheapest point on the iso-performance curve :math:`I = K T^{-\gamma}`.
+    r"""Cheapest point on the iso-performance curve :math:`I = Q T^{-\rho}`.
 
-    Minimising :math:`p_T T + p_I K T^{-\gamma}` over :math:`T` gives
+    With :math:`Q` = ``K``, :math:`\rho` = ``gamma`` and the prices :math:`\pi_T, \pi_I` per FLOP, minimising
+    :math:`\pi_T T + \pi_I Q T^{-\rho}` over :math:`T` gives
 
     .. math::
 
-        T^* = \Big(\frac{\gamma K p_I}{p_T}\Big)^{1/(1+\gamma)},\qquad I^* = K T^{*-\gamma},
-        \qquad \frac{p_T T^*}{p_I I^*} = \gamma ,
+        T^* = \Big(\frac{\rho Q \pi_I}{\pi_T}\Big)^{1/(1+\rho)},\qquad I^* = Q T^{*-\rho},
+        \qquad \frac{\pi_T T^*}{\pi_I I^*} = \rho ,
 
     so the *spending* shares do not depend on the prices.
 
     Parameters
     ----------
     K : array_like
-        Scale of the iso-performance curve (FLOPs^(1+gamma)), ``0 < K < inf``.
+        Level :math:`Q` of the iso-performance curve (FLOPs^(1+gamma)), ``0 < K < inf``.
     gamma : array_like
-        Exchange rate, ``0 < gamma < inf``.
+        Exchange rate :math:`\rho`, ``0 < gamma < inf``.
     price_train, price_inference : array_like
         Prices per FLOP of training and inference compute, ``0 < price < inf``.
 
@@ -659,12 +718,12 @@ def check_published(ours, published: pd.DataFrame) -> pd.DataFrame:
 
     ``published`` (read with :func:`t2lib.published.read_table`, e.g. ``data/sardana2024_flop_examples.csv``) has,
     for each quantity :math:`q`, a column ``paper_<q>`` (the printed value, ``NaN`` where the paper gives none) and
-    a column ``tol_<q>`` (the absolute tolerance :math:`	au_q` it is checked to). A printed value :math:`p` is
+    a column ``tol_<q>`` (the absolute tolerance :math:`\tau_q` it is checked to). A printed value :math:`p` is
     reproduced by ours :math:`x` when
 
     .. math::
 
-        |x - p| \le 	au_q .
+        |x - p| \le \tau_q .
 
     Parameters
     ----------
