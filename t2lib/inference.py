@@ -483,43 +483,61 @@ def demand_for_exchange_rate(law: ChinchillaLaw, loss, gamma) -> np.ndarray:
     return 3.0 * y * D0 / g
 
 
-def efficient_span(law: ChinchillaLaw, min_rate=1.0 / 6.0) -> tuple[np.ndarray, np.ndarray]:
-    r"""How far over-training trades training for inference compute before the local rate falls to ``min_rate``.
+def _span_end(law: ChinchillaLaw, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Natural logs of (u w, u) where the local exchange rate along the iso-loss curve equals ``rate`` (inf: 0, 0)."""
+    r = 1.0 + 1.0 / np.asarray(rate, dtype=float)
+    s = law.alpha + law.beta
+    log_w = -np.log(s / (law.beta * r + law.alpha)) / law.beta
+    log_u = -np.log(r * s / (law.beta * r + law.alpha)) / law.alpha
+    return log_u + log_w, log_u
 
-    Start at the Chinchilla (iso-loss) optimum of any target loss and move along the iso-loss curve towards smaller
-    models. The local exchange rate :math:`\rho_{\mathrm{loc}}` (:func:`local_exchange_rate`) falls from
-    :math:`\infty` to 0. Villalobos & Atkinson (2023) call the stretch where it stays better than a threshold
-    (6 to 1, ``min_rate = 1/6``) the *span of efficient exchange*. In the scaled coordinates
+
+def efficient_span(law: ChinchillaLaw, min_rate=1.0 / 6.0, max_rate=6.0) -> tuple[np.ndarray, np.ndarray]:
+    r"""Span of over-training: the stretch of the iso-loss curve where ``min_rate < rho_loc < max_rate``.
+
+    Move along the iso-loss curve from the Chinchilla (iso-loss) optimum of any target loss towards smaller models.
+    The local exchange rate :math:`\rho_{\mathrm{loc}}` (:func:`local_exchange_rate`, OOM of inference compute per
+    token saved per OOM of extra training compute) falls from :math:`\infty` to 0. Villalobos & Atkinson (2023) call
+    the region where compute can be traded "at a marginal exchange rate better than 6 to 1" the span of efficient
+    exchange. Read in both directions (a marginal trade costs less than 6 OOM of one kind of compute per OOM of the
+    other) that is :math:`1/6 < \rho_{\mathrm{loc}} < 6`, the defaults. In the scaled coordinates
     :math:`u = N/N^*_{\mathrm{Chin}}`, :math:`w = D/D^*_{\mathrm{Chin}}` the iso-loss curve is
     :math:`\beta u^{-\alpha} + \alpha w^{-\beta} = \alpha + \beta` and :math:`\varepsilon_N/\varepsilon_D =
-    u^{-\alpha} w^{\beta} = r`, so the end of the span, where :math:`r = 1 + 1/\rho_{\min}`, is
+    u^{-\alpha} w^{\beta} = r`; the point with local rate :math:`\rho`, where :math:`r = 1 + 1/\rho`, is
 
     .. math::
 
         w^{-\beta} = \frac{\alpha+\beta}{\beta r + \alpha},\qquad
         u^{-\alpha} = \frac{r(\alpha+\beta)}{\beta r + \alpha},
 
-    and the span is :math:`\log_{10}(uw)` OOM of extra training compute for :math:`-\log_{10}u` OOM less inference
-    compute per token (:math:`\propto N`). Only the exponents enter: the span is the same for every target loss.
+    at :math:`\log_{10}(uw)` OOM more training compute and :math:`-\log_{10}u` OOM less inference compute per
+    token (:math:`\propto N`) than the Chinchilla point. The span is the difference between the ends at
+    ``max_rate`` and ``min_rate``; ``max_rate = inf`` starts it at the Chinchilla point itself. Only the exponents
+    enter: the span is the same for every target loss.
 
     Parameters
     ----------
     law : ChinchillaLaw
     min_rate : array_like
-        The threshold :math:`\rho_{\min}` (OOM of inference saved per OOM of training), ``0 < min_rate < inf``.
+        Lower end of the rate band (the far end of the span), ``0 < min_rate < inf``.
+    max_rate : array_like
+        Upper end of the rate band (the near end), ``min_rate < max_rate <= inf``.
 
     Returns
     -------
     train_oom, inference_oom : numpy.ndarray
-        Orders of magnitude of extra training compute and of inference compute saved, both positive.
+        Orders of magnitude of extra training compute and of inference compute saved across the span, both
+        positive.
     """
     _check_law(law)
-    rate = v.positive("min_rate", min_rate)
-    r = 1.0 + 1.0 / rate
-    s = law.alpha + law.beta
-    log_w = -np.log(s / (law.beta * r + law.alpha)) / law.beta
-    log_u = -np.log(r * s / (law.beta * r + law.alpha)) / law.alpha
-    return (log_u + log_w) / np.log(10.0), -log_u / np.log(10.0)
+    lo = v.positive("min_rate", min_rate)
+    hi = np.asarray(max_rate, dtype=float)
+    if np.any(np.isnan(hi)) or not np.all(hi > lo):
+        raise ValueError(f"max_rate must exceed min_rate (allowed range: min_rate < max_rate <= inf); got {max_rate!r}")
+    far_t, far_u = _span_end(law, lo)
+    near_t, near_u = _span_end(law, hi)
+    ln10 = np.log(10.0)
+    return (far_t - near_t) / ln10, (near_u - far_u) / ln10
 
 
 # --------------------------------------------------------------------------- Erdil
