@@ -445,3 +445,17 @@ def test_within_tolerance_and_deviations():
     assert within_tolerance(ours, pub, {"x": [0.05, 0.0, 0.3]})["x"].tolist() == [True, True, True]
     with pytest.raises(ValueError, match="missing"):
         deviations(ours, pub, ["y"])
+
+
+def test_chapter4_defaults_are_the_published_settings():
+    """Chapter 4's parameter defaults are the values its prose attributes to Sardana et al. (2024) and Erdil (2024),
+    read from t2lib.inference, so the prose and the knobs cannot drift apart."""
+    from pathlib import Path
+    from t2lib.book import chapter_parameters
+
+    params = {p.name: p.default for p in chapter_parameters(Path(__file__).parents[1] / "book" / "04_inference_aware.ipynb")}
+    for name, value in inf.SARDANA_2024_COST_SETTINGS.items():
+        assert params[name] == pytest.approx(value, rel=1e-12), name
+    assert params["tokens_per_day"] == inf.ERDIL_2024_ILLUSTRATION["tokens_per_day"]
+    assert params["frontier_training_tokens"] == inf.ERDIL_2024_ILLUSTRATION["training_tokens"]
+    assert params["price_ratio"] == "1 / 3"  # written as a fraction, not 0.3333333333333333
