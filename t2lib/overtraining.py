@@ -66,6 +66,7 @@ __all__ = [
     "GADRE_2024_LOSS_REL_ERROR_PCT",
     "GADRE_2024_ERR17_REL_ERROR_PCT",
     "DATASETS",
+    "DATASET_LABELS",
     "fit_overtraining_law",
     "fit_error_law",
     "table1_points",
@@ -78,6 +79,8 @@ __all__ = [
 ]
 
 DATASETS: tuple[str, ...] = ("c4", "redpajama", "refinedweb")
+DATASET_LABELS: dict[str, str] = {"c4": "C4", "redpajama": "RedPajama", "refinedweb": "RefinedWeb"}
+"""Human names of the training sets, for legends and titles."""
 """Training sets of the Gadre et al. testbed (keys of the ``dataset`` column of the loaders)."""
 
 # The Table 1 fitting budget of Gadre et al.: N in {0.011, 0.079, 0.154, 0.411}B at M = 20,
