@@ -359,6 +359,7 @@ def test_coverage_power_law_samples_inverts_the_power_law():
     k = np.array([[3.0], [250.0], [9000.0]])
     t = passk.coverage_power_law(k, a, b)
     np.testing.assert_allclose(passk.coverage_power_law_samples(t, a, b), np.broadcast_to(k, t.shape), rtol=1e-10)
-    for bad in [dict(coverage=1.0, a=-1.0, b=-0.3), dict(coverage=0.5, a=1.0, b=-0.3), dict(coverage=0.5, a=-1.0, b=0.0)]:
+    for bad in [dict(coverage=1.0, a=-1.0, b=-0.3), dict(coverage=0.5, a=1.0, b=-0.3), dict(coverage=0.5, a=-1.0, b=0.0),
+                dict(coverage=1 - 1e-15, a=-10.0, b=-1e-3)]:
         with pytest.raises(ValueError, match="coverage|a and b"):
             passk.coverage_power_law_samples(**bad)
