@@ -414,7 +414,8 @@ def coverage_power_law_samples(coverage: Any, a: Any, b: Any) -> np.ndarray:
     b_ = v.finite("b", b)
     if np.any(a_ >= 0) or np.any(b_ >= 0):
         raise ValueError("a and b must be negative (allowed range: -inf < a, b < 0), as fitted to a rising coverage curve")
-    k = (np.log(t) / a_) ** (1.0 / b_)
+    with np.errstate(over="ignore"):
+        k = (np.log(t) / a_) ** (1.0 / b_)
     if not np.all(np.isfinite(k)):
         raise ValueError("coverage is out of reach of the power law in floating point (k overflows); "
                          "use a coverage further from 1 or a steeper law")
