@@ -503,7 +503,7 @@ def demand_for_exchange_rate(law: ChinchillaLaw, loss, gamma) -> np.ndarray:
 
 
 def _span_end(law: ChinchillaLaw, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Natural logs of (u w, u) where the local exchange rate along the iso-loss curve equals ``rate`` (inf: 0, 0)."""
+    """Natural logs of (u v, u) where the local exchange rate along the iso-loss curve equals ``rate`` (inf: 0, 0)."""
     r = 1.0 + 1.0 / np.asarray(rate, dtype=float)
     s = law.alpha + law.beta
     log_w = -np.log(s / (law.beta * r + law.alpha)) / law.beta
@@ -520,16 +520,16 @@ def efficient_span(law: ChinchillaLaw, min_rate=1.0 / 6.0, max_rate=6.0) -> tupl
     the region where compute can be traded "at a marginal exchange rate better than 6 to 1" the span of efficient
     exchange. Read in both directions (a marginal trade costs less than 6 OOM of one kind of compute per OOM of the
     other) that is :math:`1/6 < \rho_{\mathrm{loc}} < 6`, the defaults. In the scaled coordinates
-    :math:`u = N/N^*_{\mathrm{Chin}}`, :math:`w = D/D^*_{\mathrm{Chin}}` the iso-loss curve is
-    :math:`\beta u^{-\alpha} + \alpha w^{-\beta} = \alpha + \beta` and :math:`\varepsilon_N/\varepsilon_D =
-    u^{-\alpha} w^{\beta} = r`; the point with local rate :math:`\rho`, where :math:`r = 1 + 1/\rho`, is
+    :math:`u = N/N^*_{\mathrm{Chin}}`, :math:`v = D/D^*_{\mathrm{Chin}}` the iso-loss curve is
+    :math:`\beta u^{-\alpha} + \alpha v^{-\beta} = \alpha + \beta` and :math:`\varepsilon_N/\varepsilon_D =
+    u^{-\alpha} v^{\beta} = r`; the point with local rate :math:`\rho`, where :math:`r = 1 + 1/\rho`, is
 
     .. math::
 
-        w^{-\beta} = \frac{\alpha+\beta}{\beta r + \alpha},\qquad
+        v^{-\beta} = \frac{\alpha+\beta}{\beta r + \alpha},\qquad
         u^{-\alpha} = \frac{r(\alpha+\beta)}{\beta r + \alpha},
 
-    at :math:`\log_{10}(uw)` OOM more training compute and :math:`-\log_{10}u` OOM less inference compute per
+    at :math:`\log_{10}(uv)` OOM more training compute and :math:`-\log_{10}u` OOM less inference compute per
     token (:math:`\propto N`) than the Chinchilla point. The span is the difference between the ends at
     ``max_rate`` and ``min_rate``; ``max_rate = inf`` starts it at the Chinchilla point itself. Only the exponents
     enter: the span is the same for every target loss.
