@@ -80,7 +80,7 @@ LAW_LABELS: dict[str, str] = {
     "EPOCH_2024": "Epoch AI refit (Besiroglu et al. 2024)",
     "SARDANA_2024": "Sardana et al. 2024",
 }
-"""Human names of the :data:`t2lib.laws.PRESETS`, for legends and tables."""
+"""Human names of the presets in ``t2lib.laws.PRESETS``, for legends and tables."""
 
 SARDANA_2024_MAX_TOKENS_PER_PARAM: float = 10_000.0
 """Largest tokens-per-parameter ratio of the 47 models Sardana et al. (2024) trained ("up to 10,000", abstract)."""
