@@ -79,9 +79,10 @@ __all__ = [
 ]
 
 DATASETS: tuple[str, ...] = ("c4", "redpajama", "refinedweb")
+"""Training sets of the Gadre et al. testbed (keys of the ``dataset`` column of the loaders)."""
+
 DATASET_LABELS: dict[str, str] = {"c4": "C4", "redpajama": "RedPajama", "refinedweb": "RefinedWeb"}
 """Human names of the training sets, for legends and titles."""
-"""Training sets of the Gadre et al. testbed (keys of the ``dataset`` column of the loaders)."""
 
 # The Table 1 fitting budget of Gadre et al.: N in {0.011, 0.079, 0.154, 0.411}B at M = 20,
 # plus 0.011B at M = 320; the error law adds 1.4B at M = 20.
