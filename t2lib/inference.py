@@ -633,9 +633,9 @@ def cost_equivalent_tokens(
 ) -> np.ndarray:
     r"""Inference tokens that, priced as FLOPs, cost the same as the real inference bill.
 
-    With :math:`c_{\mathrm{tr}}, c_{\mathrm{inf}}` the dollars per FLOP at full utilisation
-    and :math:`r = c_{\mathrm{inf}}/c_{\mathrm{tr}}` (``price_ratio``), the dollar cost
-    (:func:`lifetime_cost`) is :math:`c_{\mathrm{tr}}/\mathrm{MFU}_{\mathrm{tr}}` times the
+    With :math:`\pi_{\mathrm{tr}}, \pi_{\mathrm{inf}}` the dollars per FLOP at full utilisation
+    and :math:`r = \pi_{\mathrm{inf}}/\pi_{\mathrm{tr}}` (``price_ratio``), the dollar cost
+    (:func:`lifetime_cost`) is :math:`\pi_{\mathrm{tr}}/\mathrm{MFU}_{\mathrm{tr}}` times the
     lifetime FLOPs :math:`6ND + 2N D_{\mathrm{eff}}` with
 
     .. math::
@@ -674,11 +674,11 @@ def lifetime_cost(
     mfu_prompt: float = 0.5,
     mfu_generate: float = 0.01,
 ) -> np.ndarray:
-    r"""Lifetime dollar cost in units of :math:`c_{\mathrm{tr}}` (training dollars per FLOP at peak).
+    r"""Lifetime dollar cost in units of :math:`\pi_{\mathrm{tr}}` (training dollars per FLOP at peak).
 
     .. math::
 
-        \frac{\text{cost}}{c_{\mathrm{tr}}} = \frac{6ND}{\mathrm{MFU}_{\mathrm{tr}}}
+        \frac{\text{cost}}{\pi_{\mathrm{tr}}} = \frac{6ND}{\mathrm{MFU}_{\mathrm{tr}}}
         + r\Big(\frac{2ND_{\mathrm{inp}}}{\mathrm{MFU}_{\mathrm{inp}}} + \frac{2ND_{\mathrm{out}}}{\mathrm{MFU}_{\mathrm{out}}}\Big)
 
     Parameters are as in :func:`cost_equivalent_tokens`, plus ``N`` and ``D_train`` (positive).
