@@ -363,3 +363,15 @@ def test_coverage_power_law_samples_inverts_the_power_law():
                 dict(coverage=1 - 1e-15, a=-10.0, b=-1e-3)]:
         with pytest.raises(ValueError, match="coverage|a and b"):
             passk.coverage_power_law_samples(**bad)
+
+
+def test_pythia_math_exponents_differ_twofold_so_no_constant_factor_in_samples(math_power_law):
+    """Chapter 6: the fitted exponents xi = -b run from about 0.18 (70M) to 0.35 (12B), so the samples a small model
+    needs to match a large one grow with the coverage asked for (Pythia-160M vs 12B: ~10x at 10%, ~29x at 50%)."""
+    xi = -math_power_law["b"]
+    assert xi.max() / xi.min() > 1.8 and xi.idxmin() == "Pythia-70M" and xi.idxmax() == "Pythia-12B"
+    levels = np.array([0.1, 0.3, 0.5])
+    small, large = (passk.coverage_power_law_samples(levels, *math_power_law.loc[m, ["a", "b"]])
+                    for m in ("Pythia-160M", "Pythia-12B"))
+    factor = small / large
+    assert np.all(np.diff(factor) > 0) and factor[-1] > 2.5 * factor[0]
