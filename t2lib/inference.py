@@ -29,9 +29,9 @@ i.e. a training share :math:`\rho/(1+\rho)`.
 **Bridge.** Along the Chinchilla iso-loss curve the local exchange rate
 :math:`\rho_{\mathrm{loc}} = -d\ln N / d\ln(6ND)` equals :math:`1/(\varepsilon_N/\varepsilon_D - 1)`,
 and at the inference-aware optimum it equals training FLOPs / inference FLOPs,
-:math:`3D/D_{\mathrm{inf}}`. :func:`efficient_span` gives, in closed form, how far the iso-loss curve can be
-followed from the Chinchilla point before the local rate falls below a threshold (Villalobos & Atkinson's
-"span of efficient exchange").
+:math:`3D/D_{\mathrm{inf}}`. :func:`overtraining_trade` gives, in closed form, how far the iso-loss curve can be
+followed from the Chinchilla point before the local rate falls to a threshold, and :func:`efficient_span` the
+stretch between two thresholds (Villalobos & Atkinson's "span of efficient exchange").
 
 The book's notation (``book/notation.md``) writes the exchange rate :math:`\rho`; the functions keep their
 argument name ``gamma``.
@@ -58,6 +58,7 @@ __all__ = [
     "local_exchange_rate",
     "local_exchange_rate_fd",
     "demand_for_exchange_rate",
+    "overtraining_trade",
     "efficient_span",
     "optimal_training_share",
     "constant_exchange_optimum",
@@ -521,24 +522,12 @@ def demand_for_exchange_rate(law: ChinchillaLaw, loss, gamma) -> np.ndarray:
     return v.finite_result(3.0 * y * D0 / g, "the demand", loss=ell, gamma=g)
 
 
-def _span_end(law: ChinchillaLaw, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Natural logs of (u v, u) where the local exchange rate along the iso-loss curve equals ``rate`` (inf: 0, 0)."""
-    r = 1.0 + 1.0 / np.asarray(rate, dtype=float)
-    s = law.alpha + law.beta
-    log_w = -np.log(s / (law.beta * r + law.alpha)) / law.beta
-    log_u = -np.log(r * s / (law.beta * r + law.alpha)) / law.alpha
-    return log_u + log_w, log_u
-
-
-def efficient_span(law: ChinchillaLaw, min_rate=1.0 / 6.0, max_rate=6.0) -> tuple[np.ndarray, np.ndarray]:
-    r"""Span of over-training: the stretch of the iso-loss curve where ``min_rate < rho_loc < max_rate``.
+def overtraining_trade(law: ChinchillaLaw, gamma) -> tuple[np.ndarray, np.ndarray]:
+    r"""How far over-training reaches along the iso-loss curve before its local exchange rate falls to ``gamma``.
 
     Move along the iso-loss curve from the Chinchilla (iso-loss) optimum of any target loss towards smaller models.
     The local exchange rate :math:`\rho_{\mathrm{loc}}` (:func:`local_exchange_rate`, OOM of inference compute per
-    token saved per OOM of extra training compute) falls from :math:`\infty` to 0. Villalobos & Atkinson (2023) call
-    the region where compute can be traded "at a marginal exchange rate better than 6 to 1" the span of efficient
-    exchange. Read in both directions (a marginal trade costs less than 6 OOM of one kind of compute per OOM of the
-    other) that is :math:`1/6 < \rho_{\mathrm{loc}} < 6`, the defaults. In the scaled coordinates
+    token saved per OOM of extra training compute) falls from :math:`\infty` to 0. In the scaled coordinates
     :math:`u = N/N^*_{\mathrm{Chin}}`, :math:`v = D/D^*_{\mathrm{Chin}}` the iso-loss curve is
     :math:`\beta u^{-\alpha} + \alpha v^{-\beta} = \alpha + \beta` and :math:`\varepsilon_N/\varepsilon_D =
     u^{-\alpha} v^{\beta} = r`; the point with local rate :math:`\rho`, where :math:`r = 1 + 1/\rho`, is
@@ -549,8 +538,39 @@ def efficient_span(law: ChinchillaLaw, min_rate=1.0 / 6.0, max_rate=6.0) -> tupl
         u^{-\alpha} = \frac{r(\alpha+\beta)}{\beta r + \alpha},
 
     at :math:`\log_{10}(uv)` OOM more training compute and :math:`-\log_{10}u` OOM less inference compute per
-    token (:math:`\propto N`) than the Chinchilla point. The span is the difference between the ends at
-    ``max_rate`` and ``min_rate``; ``max_rate = inf`` starts it at the Chinchilla point itself. Only the exponents
+    token (:math:`\propto N`) than the Chinchilla point. Only the exponents enter: the result is the same for every
+    target loss.
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    gamma : array_like
+        The local exchange rate :math:`\rho` at the end point, ``0 < gamma < inf`` (named ``gamma`` like the other
+        exchange-rate arguments of this module).
+
+    Returns
+    -------
+    train_oom, inference_oom : numpy.ndarray
+        Orders of magnitude of extra training compute and of inference compute saved, both positive.
+    """
+    _check_law(law)
+    rho = v.positive("gamma", gamma)
+    r = 1.0 + 1.0 / rho
+    s = law.alpha + law.beta
+    log_v = -np.log(s / (law.beta * r + law.alpha)) / law.beta
+    log_u = -np.log(r * s / (law.beta * r + law.alpha)) / law.alpha
+    ln10 = np.log(10.0)
+    return (log_u + log_v) / ln10, -log_u / ln10
+
+
+def efficient_span(law: ChinchillaLaw, min_rate=1.0 / 6.0, max_rate=6.0) -> tuple[np.ndarray, np.ndarray]:
+    r"""Span of over-training: the stretch of the iso-loss curve where ``min_rate < rho_loc < max_rate``.
+
+    Villalobos & Atkinson (2023) call the region where compute can be traded "at a marginal exchange rate better
+    than 6 to 1" the span of efficient exchange. Read in both directions (a marginal trade costs less than 6 OOM of
+    one kind of compute per OOM of the other) that is :math:`1/6 < \rho_{\mathrm{loc}} < 6`, the defaults. The span
+    is the difference of :func:`overtraining_trade` at ``min_rate`` (its far end) and at ``max_rate`` (its near end);
+    the stretch next to the Chinchilla point, where the rate exceeds ``max_rate``, is left out. Only the exponents
     enter: the span is the same for every target loss.
 
     Parameters
@@ -559,7 +579,7 @@ def efficient_span(law: ChinchillaLaw, min_rate=1.0 / 6.0, max_rate=6.0) -> tupl
     min_rate : array_like
         Lower end of the rate band (the far end of the span), ``0 < min_rate < inf``.
     max_rate : array_like
-        Upper end of the rate band (the near end), ``min_rate < max_rate <= inf``.
+        Upper end of the rate band (the near end), ``min_rate < max_rate < inf``.
 
     Returns
     -------
@@ -569,13 +589,13 @@ def efficient_span(law: ChinchillaLaw, min_rate=1.0 / 6.0, max_rate=6.0) -> tupl
     """
     _check_law(law)
     lo = v.positive("min_rate", min_rate)
-    hi = np.asarray(max_rate, dtype=float)
-    if np.any(np.isnan(hi)) or not np.all(hi > lo):
-        raise ValueError(f"max_rate must exceed min_rate (allowed range: min_rate < max_rate <= inf); got {max_rate!r}")
-    far_t, far_u = _span_end(law, lo)
-    near_t, near_u = _span_end(law, hi)
-    ln10 = np.log(10.0)
-    return (far_t - near_t) / ln10, (near_u - far_u) / ln10
+    hi = v.positive("max_rate", max_rate)
+    if not np.all(hi > lo):
+        raise ValueError(f"max_rate must exceed min_rate (allowed range: min_rate < max_rate < inf); "
+                         f"got max_rate={max_rate!r}, min_rate={min_rate!r}")
+    far_t, far_i = overtraining_trade(law, lo)
+    near_t, near_i = overtraining_trade(law, hi)
+    return far_t - near_t, far_i - near_i
 
 
 # --------------------------------------------------------------------------- Erdil

@@ -298,12 +298,12 @@ def test_villalobos_atkinson_table_and_implied_shares():
 
 @settings(max_examples=60, deadline=None)
 @given(law=laws, gap=st.floats(1e-2, 2.0), log10_rate=st.floats(-2.0, 1.0))
-def test_property_efficient_span_ends_where_the_local_rate_is_min_rate(law, gap, log10_rate):
-    """Measured from the Chinchilla point (max_rate = inf), the span ends on the iso-loss curve at local rate
+def test_property_overtraining_trade_ends_where_the_local_rate_is_rate(law, gap, log10_rate):
+    """overtraining_trade, measured from the Chinchilla point, ends on the iso-loss curve at local rate
     min_rate, log10(6ND / C_Chin) OOM of training for log10(N_Chin / N) OOM of inference, whatever the target loss;
     a finite max_rate removes the stretch where the rate is above it."""
     rate = 10.0 ** log10_rate
-    train_oom, inf_oom = inf.efficient_span(law, rate, np.inf)
+    train_oom, inf_oom = inf.overtraining_trade(law, rate)
     ell = law.E + gap
     n0, d0 = law.iso_loss_optimal(ell)
     n = n0 * 10.0 ** (-inf_oom)
@@ -311,7 +311,7 @@ def test_property_efficient_span_ends_where_the_local_rate_is_min_rate(law, gap,
     assert float(inf.local_exchange_rate(law, n, d)) == pytest.approx(rate, rel=1e-8)
     assert float(np.log10(n * d / (n0 * d0))) == pytest.approx(float(train_oom), rel=1e-8, abs=1e-10)
     assert train_oom > 0 and inf_oom > 0
-    near_t, near_i = inf.efficient_span(law, 2 * rate, np.inf)
+    near_t, near_i = inf.overtraining_trade(law, 2 * rate)
     band_t, band_i = inf.efficient_span(law, rate, 2 * rate)
     assert float(band_t) == pytest.approx(float(train_oom - near_t), abs=1e-12)
     assert float(band_i) == pytest.approx(float(inf_oom - near_i), abs=1e-12)
@@ -321,13 +321,13 @@ def test_efficient_span_villalobos_atkinson_scaling_policy():
     """Villalobos & Atkinson (2023), summary table: "varying scaling policy" spans 1.2 OOM of training and 0.7 OOM of
     inference; their span is the region of marginal exchange rate better than 6:1 (summary-figure caption). Read as
     1/6 < rho_loc < 6, Sardana et al.'s and Hoffmann et al.'s rounded coefficients reproduce both printed values
-    (half a unit, 0.05 OOM); measured from the Chinchilla point (max_rate = inf) the inference span is ~0.8 OOM;
+    (half a unit, 0.05 OOM); measured from the Chinchilla point (overtraining_trade) the inference span is ~0.8 OOM;
     Epoch's refit gives a shorter span (chapter 5)."""
     row = load_tradeoff_table().set_index("technique").loc["Varying scaling policy"]
     for law in (SARDANA_2024, HOFFMANN_2022):
         train_oom, inf_oom = inf.efficient_span(law)
         assert abs(train_oom - row["span_train_oom"]) < 0.05 and abs(inf_oom - row["span_inference_oom"]) < 0.05
-        assert inf.efficient_span(law, max_rate=np.inf)[1] - row["span_inference_oom"] > 0.08
+        assert inf.overtraining_trade(law, 1 / 6)[1] - row["span_inference_oom"] > 0.08
     train_e, inf_e = inf.efficient_span(EPOCH_2024)
     assert train_e < row["span_train_oom"] - 0.15 and inf_e < row["span_inference_oom"] - 0.1
 
@@ -410,6 +410,9 @@ def test_training_share_values():
         (lambda: inf.efficient_span(LAW, np.inf), "min_rate"),
         (lambda: inf.efficient_span(LAW, 0.5, 0.25), "max_rate"),
         (lambda: inf.efficient_span(LAW, 0.5, np.nan), "max_rate"),
+        (lambda: inf.efficient_span(LAW, 0.5, np.inf), "max_rate"),
+        (lambda: inf.overtraining_trade(LAW, 0.0), "gamma"),
+        (lambda: inf.overtraining_trade("law", 1.0), "law"),
         (lambda: inf.efficient_span("law"), "law"),
     ],
 )
