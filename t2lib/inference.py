@@ -67,21 +67,12 @@ __all__ = [
     "cost_optimal",
     "cost_comparison",
     "check_published",
-    "LAW_LABELS",
     "SARDANA_2024_MAX_TOKENS_PER_PARAM",
     "SARDANA_2024_COST_SETTINGS",
     "ERDIL_2024_ILLUSTRATION",
 ]
 
 _MAX_NEWTON = 60
-
-LAW_LABELS: dict[str, str] = {
-    "HOFFMANN_2022": "Hoffmann et al. 2022 (rounded)",
-    "HOFFMANN_2022_UNROUNDED": "Hoffmann et al. 2022 (unrounded)",
-    "EPOCH_2024": "Epoch AI refit (Besiroglu et al. 2024)",
-    "SARDANA_2024": "Sardana et al. 2024",
-}
-"""Human names of the presets in ``t2lib.laws.PRESETS``, for legends and tables."""
 
 SARDANA_2024_MAX_TOKENS_PER_PARAM: float = 10_000.0
 """Largest tokens-per-parameter ratio of the 47 models Sardana et al. (2024) trained ("up to 10,000", abstract)."""

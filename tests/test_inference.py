@@ -342,13 +342,6 @@ def test_epoch_refit_moves_the_30B_quality_example():
     assert np.all(epoch["saving"] > paper["saving"]) and np.all(epoch["N"] < q)
 
 
-def test_law_labels_name_every_preset():
-    from t2lib.laws import PRESETS
-    assert set(inf.LAW_LABELS) == set(PRESETS)
-    assert inf.LAW_LABELS["HOFFMANN_2022"] == "Hoffmann et al. 2022 (rounded)"
-    assert "_" not in "".join(inf.LAW_LABELS.values())
-
-
 # ---------------------------------------------------------------------------- helpers shared with the chapters
 def test_comparisons_agree_with_their_definitions():
     """chinchilla_comparison / cost_comparison are the optimum next to the X-parameter Chinchilla model."""
