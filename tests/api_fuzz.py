@@ -122,6 +122,14 @@ RECORDS = {
     "t2lib.book.ChapterResult", "t2lib.book.Parameter", "t2lib.data._registry.DataFile",
     "t2lib.published.Source",
 }
+# chapter 9 (t2lib.t2.targets, .fit, .holdout, .fitted): its result records and baselines are kept in
+# tests/t2fit_fuzz_cases.py
+from t2fit_fuzz_cases import T2FIT_RECORDS  # noqa: E402
+
+RECORDS |= T2FIT_RECORDS
+from lab_fuzz_cases import LAB_RECORDS  # noqa: E402  (tests/lab_fuzz_cases.py, chapter 10)
+
+RECORDS |= LAB_RECORDS
 
 
 def public_modules() -> list[str]:
@@ -627,7 +635,14 @@ def t2_cases(cs: dict[str, dict[str, Any]]) -> None:
 
 def pending_cases(cs: dict[str, dict[str, Any]]) -> None:
     """Baselines of callables being added on other branches (used once they are merged; harmless before)."""
+    from t2fit_fuzz_cases import t2fit_cases
     from t2lib.laws import HOFFMANN_2022
+
+    t2fit_cases(cs, Fresh)
+    if _jax():
+        from lab_fuzz_cases import lab_cases
+
+        lab_cases(cs, Fresh)
 
     def plan():
         from t2lib.plan import plan as _plan
