@@ -23,13 +23,18 @@ with a unique root :math:`y \ge 1` (:math:`y = 1` exactly when :math:`D_{\mathrm
 
 **Constant exchange rate** (Erdil, 2024). If the iso-performance curve in
 (training compute :math:`T`, lifetime inference compute :math:`I`) is
-:math:`I = K T^{-\gamma}`, the cheapest point has :math:`T^*/I^* = \gamma`,
-i.e. a training share :math:`\gamma/(1+\gamma)`.
+:math:`I = Q T^{-\rho}`, the cheapest point has :math:`T^*/I^* = \rho`,
+i.e. a training share :math:`\rho/(1+\rho)`.
 
 **Bridge.** Along the Chinchilla iso-loss curve the local exchange rate
-:math:`\gamma = -d\ln N / d\ln(6ND)` equals :math:`1/(\varepsilon_N/\varepsilon_D - 1)`,
+:math:`\rho_{\mathrm{loc}} = -d\ln N / d\ln(6ND)` equals :math:`1/(\varepsilon_N/\varepsilon_D - 1)`,
 and at the inference-aware optimum it equals training FLOPs / inference FLOPs,
-:math:`3D/D_{\mathrm{inf}}`.
+:math:`3D/D_{\mathrm{inf}}`. :func:`overtraining_trade` gives, in closed form, how far the iso-loss curve can be
+followed from the Chinchilla point before the local rate falls to a threshold, and :func:`efficient_span` the
+stretch between two thresholds (Villalobos & Atkinson's "span of efficient exchange").
+
+The book's notation (``book/notation.md``) writes the exchange rate :math:`\rho`; the functions keep their
+argument name ``gamma``.
 """
 from __future__ import annotations
 
@@ -53,6 +58,8 @@ __all__ = [
     "local_exchange_rate",
     "local_exchange_rate_fd",
     "demand_for_exchange_rate",
+    "overtraining_trade",
+    "efficient_span",
     "optimal_training_share",
     "constant_exchange_optimum",
     "cost_equivalent_tokens",
@@ -60,9 +67,32 @@ __all__ = [
     "cost_optimal",
     "cost_comparison",
     "check_published",
+    "SARDANA_2024_MAX_TOKENS_PER_PARAM",
+    "SARDANA_2024_COST_SETTINGS",
+    "ERDIL_2024_ILLUSTRATION",
 ]
 
 _MAX_NEWTON = 60
+
+SARDANA_2024_MAX_TOKENS_PER_PARAM: float = 10_000.0
+"""Largest tokens-per-parameter ratio of the 47 models Sardana et al. (2024) trained ("up to 10,000", abstract)."""
+
+SARDANA_2024_COST_SETTINGS: dict[str, float] = {
+    "mfu_train": 0.5,
+    "mfu_prompt": 0.5,
+    "mfu_generate": 0.01,
+    "prompt_tokens_per_request": 70.0,
+    "generated_tokens_per_request": 215.0,
+    "train_dollars_per_hour": 1.50,
+    "inference_dollars_per_hour": 1.10,
+}
+"""Sardana et al. (2024), Sec. 6 and App. B (as transcribed in third-party notes on the paper): utilisations of
+training, prompt processing and generation; mean prompt and reply lengths per request (LMSYS-Chat); hourly prices of
+an A100-80GB for training and an A100-40GB for INT8 inference. Chapter 4's parameters default to these values."""
+
+ERDIL_2024_ILLUSTRATION: dict[str, float] = {"tokens_per_day": 100e9, "training_tokens": 10e12}
+"""Erdil (2024), Introduction: "around 100 billion tokens per day" served by one lab, against models "trained on the
+order of 10 trillion tokens"."""
 
 
 def _check_law(law: ChinchillaLaw) -> None:
@@ -125,7 +155,7 @@ def training_share(N, D_train, inference_tokens) -> np.ndarray:
         = \frac{3D_{\mathrm{train}}}{3D_{\mathrm{train}} + D_{\mathrm{inf}}}
 
     (:math:`N` cancels). At the inference-aware optimum it equals
-    :math:`\gamma/(1+\gamma)` with :math:`\gamma` the local exchange rate
+    :math:`\rho/(1+\rho)` with :math:`\rho` the local exchange rate
     (:func:`local_exchange_rate`, :func:`optimal_training_share`).
 
     Parameters
@@ -404,7 +434,7 @@ def local_exchange_rate(law: ChinchillaLaw, N, D_train) -> np.ndarray:
 
     .. math::
 
-        \gamma = -\frac{d\ln N}{d\ln(6ND)} = \frac{1}{\varepsilon_N/\varepsilon_D - 1} .
+        \rho_{\mathrm{loc}} = -\frac{d\ln N}{d\ln(6ND)} = \frac{1}{\varepsilon_N/\varepsilon_D - 1} .
 
     (From :math:`\varepsilon_N\,d\ln N + \varepsilon_D\,d\ln D = 0`.) It is positive on the
     over-trained side of the Chinchilla frontier (:math:`\varepsilon_N > \varepsilon_D`),
@@ -430,7 +460,7 @@ def local_exchange_rate_fd(law: ChinchillaLaw, N, D_train, rel_step: float = 1e-
 
     .. math::
 
-        \hat\gamma = -\frac{2h}{\ln C_{+} - \ln C_{-}},\qquad C_\pm = 6 N e^{\pm h} D(N e^{\pm h}) .
+        \hat\rho_{\mathrm{loc}} = -\frac{2h}{\ln C_{+} - \ln C_{-}},\qquad C_\pm = 6 N e^{\pm h} D(N e^{\pm h}) .
 
     Parameters
     ----------
@@ -457,14 +487,14 @@ def local_exchange_rate_fd(law: ChinchillaLaw, N, D_train, rel_step: float = 1e-
 def demand_for_exchange_rate(law: ChinchillaLaw, loss, gamma) -> np.ndarray:
     r"""Lifetime inference demand at which the inference-aware optimum has local exchange rate ``gamma``.
 
-    At the optimum :math:`\gamma = 3D/D_{\mathrm{inf}}` (the bridge identity), so
-    :math:`D_{\mathrm{inf}} = 3yD^*_{\mathrm{Chin}}/\gamma` and :math:`\kappa = \beta y/(\gamma(\alpha+\beta))`;
+    At the optimum :math:`\rho = 3D/D_{\mathrm{inf}}` (the bridge identity; :math:`\rho` is ``gamma``), so
+    :math:`D_{\mathrm{inf}} = 3yD^*_{\mathrm{Chin}}/\rho` and :math:`\kappa = \beta y/(\rho(\alpha+\beta))`;
     the root equation :math:`y^{1+\beta} = y + \kappa` then gives in closed form
 
     .. math::
 
-        y = \Big(1 + \frac{\beta}{\gamma(\alpha+\beta)}\Big)^{1/\beta},\qquad
-        D_{\mathrm{inf}}(\gamma) = \frac{3\,y\,D^*_{\mathrm{Chin}}(\ell)}{\gamma} .
+        y = \Big(1 + \frac{\beta}{\rho(\alpha+\beta)}\Big)^{1/\beta},\qquad
+        D_{\mathrm{inf}}(\rho) = \frac{3\,y\,D^*_{\mathrm{Chin}}(\ell)}{\rho} .
 
     With ``gamma = 1`` this is the demand at which training and inference FLOPs are equal.
 
@@ -483,15 +513,91 @@ def demand_for_exchange_rate(law: ChinchillaLaw, loss, gamma) -> np.ndarray:
     return v.finite_result(3.0 * y * D0 / g, "the demand", loss=ell, gamma=g)
 
 
+def overtraining_trade(law: ChinchillaLaw, gamma) -> tuple[np.ndarray, np.ndarray]:
+    r"""How far over-training reaches along the iso-loss curve before its local exchange rate falls to ``gamma``.
+
+    Move along the iso-loss curve from the Chinchilla (iso-loss) optimum of any target loss towards smaller models.
+    The local exchange rate :math:`\rho_{\mathrm{loc}}` (:func:`local_exchange_rate`, OOM of inference compute per
+    token saved per OOM of extra training compute) falls from :math:`\infty` to 0. In the scaled coordinates
+    :math:`u = N/N^*_{\mathrm{Chin}}`, :math:`v = D/D^*_{\mathrm{Chin}}` the iso-loss curve is
+    :math:`\beta u^{-\alpha} + \alpha v^{-\beta} = \alpha + \beta` and :math:`\varepsilon_N/\varepsilon_D =
+    u^{-\alpha} v^{\beta} = r`; the point with local rate :math:`\rho`, where :math:`r = 1 + 1/\rho`, is
+
+    .. math::
+
+        v^{-\beta} = \frac{\alpha+\beta}{\beta r + \alpha},\qquad
+        u^{-\alpha} = \frac{r(\alpha+\beta)}{\beta r + \alpha},
+
+    at :math:`\log_{10}(uv)` OOM more training compute and :math:`-\log_{10}u` OOM less inference compute per
+    token (:math:`\propto N`) than the Chinchilla point. Only the exponents enter: the result is the same for every
+    target loss.
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    gamma : array_like
+        The local exchange rate :math:`\rho` at the end point, ``0 < gamma < inf`` (named ``gamma`` like the other
+        exchange-rate arguments of this module).
+
+    Returns
+    -------
+    train_oom, inference_oom : numpy.ndarray
+        Orders of magnitude of extra training compute and of inference compute saved, both positive.
+    """
+    _check_law(law)
+    rho = v.positive("gamma", gamma)
+    r = 1.0 + 1.0 / rho
+    s = law.alpha + law.beta
+    log_v = -np.log(s / (law.beta * r + law.alpha)) / law.beta
+    log_u = -np.log(r * s / (law.beta * r + law.alpha)) / law.alpha
+    ln10 = np.log(10.0)
+    return (log_u + log_v) / ln10, -log_u / ln10
+
+
+def efficient_span(law: ChinchillaLaw, min_rate=1.0 / 6.0, max_rate=6.0) -> tuple[np.ndarray, np.ndarray]:
+    r"""Span of over-training: the stretch of the iso-loss curve where ``min_rate < rho_loc < max_rate``.
+
+    Villalobos & Atkinson (2023) call the region where compute can be traded "at a marginal exchange rate better
+    than 6 to 1" the span of efficient exchange. Read in both directions (a marginal trade costs less than 6 OOM of
+    one kind of compute per OOM of the other) that is :math:`1/6 < \rho_{\mathrm{loc}} < 6`, the defaults. The span
+    is the difference of :func:`overtraining_trade` at ``min_rate`` (its far end) and at ``max_rate`` (its near end);
+    the stretch next to the Chinchilla point, where the rate exceeds ``max_rate``, is left out. Only the exponents
+    enter: the span is the same for every target loss.
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+    min_rate : array_like
+        Lower end of the rate band (the far end of the span), ``0 < min_rate < inf``.
+    max_rate : array_like
+        Upper end of the rate band (the near end), ``min_rate < max_rate < inf``.
+
+    Returns
+    -------
+    train_oom, inference_oom : numpy.ndarray
+        Orders of magnitude of extra training compute and of inference compute saved across the span, both
+        positive.
+    """
+    _check_law(law)
+    lo = v.positive("min_rate", min_rate)
+    hi = v.positive("max_rate", max_rate)
+    if not np.all(hi > lo):
+        raise ValueError(f"max_rate must exceed min_rate (allowed range: min_rate < max_rate < inf); "
+                         f"got max_rate={max_rate!r}, min_rate={min_rate!r}")
+    far_t, far_i = overtraining_trade(law, lo)
+    near_t, near_i = overtraining_trade(law, hi)
+    return far_t - near_t, far_i - near_i
+
+
 # --------------------------------------------------------------------------- Erdil
 def optimal_training_share(gamma) -> np.ndarray:
     r"""Training share of total compute at the optimum for a constant exchange rate.
 
-    Minimising :math:`T + K T^{-\gamma}` gives :math:`T^*/I^* = \gamma`, hence
+    Minimising :math:`T + Q T^{-\rho}` (:math:`\rho` is ``gamma``) gives :math:`T^*/I^* = \rho`, hence
 
     .. math::
 
-        \frac{T^*}{T^* + I^*} = \frac{\gamma}{1 + \gamma} .
+        \frac{T^*}{T^* + I^*} = \frac{\rho}{1 + \rho} .
 
     Parameters
     ----------
@@ -509,23 +615,24 @@ def optimal_training_share(gamma) -> np.ndarray:
 def constant_exchange_optimum(
     K, gamma, price_train: float = 1.0, price_inference: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Cheapest point on the iso-performance curve :math:`I = K T^{-\gamma}`.
+    r"""Cheapest point on the iso-performance curve :math:`I = Q T^{-\rho}`.
 
-    Minimising :math:`p_T T + p_I K T^{-\gamma}` over :math:`T` gives
+    With :math:`Q` = ``K``, :math:`\rho` = ``gamma`` and the prices :math:`\pi_T, \pi_I` per FLOP, minimising
+    :math:`\pi_T T + \pi_I Q T^{-\rho}` over :math:`T` gives
 
     .. math::
 
-        T^* = \Big(\frac{\gamma K p_I}{p_T}\Big)^{1/(1+\gamma)},\qquad I^* = K T^{*-\gamma},
-        \qquad \frac{p_T T^*}{p_I I^*} = \gamma ,
+        T^* = \Big(\frac{\rho Q \pi_I}{\pi_T}\Big)^{1/(1+\rho)},\qquad I^* = Q T^{*-\rho},
+        \qquad \frac{\pi_T T^*}{\pi_I I^*} = \rho ,
 
     so the *spending* shares do not depend on the prices.
 
     Parameters
     ----------
     K : array_like
-        Scale of the iso-performance curve (FLOPs^(1+gamma)), ``0 < K < inf``.
+        Level :math:`Q` of the iso-performance curve (FLOPs^(1+gamma)), ``0 < K < inf``.
     gamma : array_like
-        Exchange rate, ``0 < gamma < inf``.
+        Exchange rate :math:`\rho`, ``0 < gamma < inf``.
     price_train, price_inference : array_like
         Prices per FLOP of training and inference compute, ``0 < price < inf``.
 
@@ -559,9 +666,9 @@ def cost_equivalent_tokens(
 ) -> np.ndarray:
     r"""Inference tokens that, priced as FLOPs, cost the same as the real inference bill.
 
-    With :math:`c_{\mathrm{tr}}, c_{\mathrm{inf}}` the dollars per FLOP at full utilisation
-    and :math:`r = c_{\mathrm{inf}}/c_{\mathrm{tr}}` (``price_ratio``), the dollar cost
-    (:func:`lifetime_cost`) is :math:`c_{\mathrm{tr}}/\mathrm{MFU}_{\mathrm{tr}}` times the
+    With :math:`\pi_{\mathrm{tr}}, \pi_{\mathrm{inf}}` the dollars per FLOP at full utilisation
+    and :math:`r = \pi_{\mathrm{inf}}/\pi_{\mathrm{tr}}` (``price_ratio``), the dollar cost
+    (:func:`lifetime_cost`) is :math:`\pi_{\mathrm{tr}}/\mathrm{MFU}_{\mathrm{tr}}` times the
     lifetime FLOPs :math:`6ND + 2N D_{\mathrm{eff}}` with
 
     .. math::
@@ -603,11 +710,11 @@ def lifetime_cost(
     mfu_prompt: float = 0.5,
     mfu_generate: float = 0.01,
 ) -> np.ndarray:
-    r"""Lifetime dollar cost in units of :math:`c_{\mathrm{tr}}` (training dollars per FLOP at peak).
+    r"""Lifetime dollar cost in units of :math:`\pi_{\mathrm{tr}}` (training dollars per FLOP at peak).
 
     .. math::
 
-        \frac{\text{cost}}{c_{\mathrm{tr}}} = \frac{6ND}{\mathrm{MFU}_{\mathrm{tr}}}
+        \frac{\text{cost}}{\pi_{\mathrm{tr}}} = \frac{6ND}{\mathrm{MFU}_{\mathrm{tr}}}
         + r\Big(\frac{2ND_{\mathrm{inp}}}{\mathrm{MFU}_{\mathrm{inp}}} + \frac{2ND_{\mathrm{out}}}{\mathrm{MFU}_{\mathrm{out}}}\Big)
 
     Parameters are as in :func:`cost_equivalent_tokens`, plus ``N`` and ``D_train`` (positive).
@@ -694,12 +801,12 @@ def check_published(ours, published: pd.DataFrame) -> pd.DataFrame:
 
     ``published`` (read with :func:`t2lib.published.read_table`, e.g. ``data/sardana2024_flop_examples.csv``) has,
     for each quantity :math:`q`, a column ``paper_<q>`` (the printed value, ``NaN`` where the paper gives none) and
-    a column ``tol_<q>`` (the absolute tolerance :math:`	au_q` it is checked to). A printed value :math:`p` is
+    a column ``tol_<q>`` (the absolute tolerance :math:`\tau_q` it is checked to). A printed value :math:`p` is
     reproduced by ours :math:`x` when
 
     .. math::
 
-        |x - p| \le 	au_q .
+        |x - p| \le \tau_q .
 
     Parameters
     ----------

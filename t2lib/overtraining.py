@@ -8,25 +8,25 @@ r"""Gadre et al. (2024): the loss law for over-trained models and the downstream
 
 .. math::
 
-    L(C, M) = E + \big(a M^{\eta} + b M^{-\eta}\big)\, C^{-\eta},\qquad
-    \eta = \alpha/2,\quad a = 6^{\eta} A,\quad b = 6^{\eta} B .
+    L(C, M) = E + \big(\tilde A M^{\eta} + \tilde B M^{-\eta}\big)\, C^{-\eta},\qquad
+    \eta = \alpha/2,\quad \tilde A = 6^{\eta} A,\quad \tilde B = 6^{\eta} B .
 
 At fixed :math:`M` the reducible loss is a pure power law in :math:`C` with the same
 exponent :math:`\eta` for every :math:`M`; over-training only changes the scalar
-:math:`\lambda(M) = a M^{\eta} + b M^{-\eta}`, which is smallest at
-:math:`M^* = (b/a)^{1/(2\eta)}`.
+:math:`S(M) = \tilde A M^{\eta} + \tilde B M^{-\eta}`, which is smallest at
+:math:`M^* = (\tilde B/\tilde A)^{1/(2\eta)}`.
 
 **Downstream error from loss (their Eq. 5).** The average top-1 error over a set of
 tasks follows
 
 .. math::
 
-    \mathrm{Err}(L) = \epsilon - k\, e^{-\gamma L},
+    \mathrm{Err}(L) = \epsilon - \chi\, e^{-\tau L},
 
 bounded above by :math:`\epsilon` (the error as :math:`L\to\infty`).
 
 **Fitting.** Both laws are linear in all parameters but one (:math:`\eta`, resp.
-:math:`\gamma`). The fits therefore use *variable projection*: for each value of the
+:math:`\tau`). The fits therefore use *variable projection*: for each value of the
 nonlinear exponent the linear coefficients are the least-squares solution, so the
 residual becomes a function of one variable, which is scanned on a grid (all grid
 points at once) and then refined with a bounded scalar minimiser. The result is the
@@ -36,6 +36,12 @@ global least-squares fit within the exponent's bounds, without starting values.
 ``GADRE_2024_TABLE7``, ``GADRE_2024_LOSS_REL_ERROR_PCT`` and ``GADRE_2024_ERR17_REL_ERROR_PCT`` the published
 prediction errors. Each published number is typed only here; chapter 7 and ``tests/test_overtraining.py`` read
 them from these constants.
+
+Notation: the book (``book/notation.md``) writes Gadre et al.'s :math:`a, b` as :math:`\tilde A, \tilde B`, their
+scalar as :math:`S(M)`, and their error law :math:`\epsilon - k e^{-\gamma L}` as :math:`\epsilon - \chi e^{-\tau L}`
+(:math:`k` is the number of samples and :math:`\gamma` the Train-to-Test sampling exponent). The fields keep the
+paper's names: ``OvertrainingLaw.a``, ``.b`` are :math:`\tilde A, \tilde B`; ``ErrorLaw.k``, ``.gamma`` are
+:math:`\chi, \tau`.
 """
 from __future__ import annotations
 
@@ -64,6 +70,7 @@ __all__ = [
     "GADRE_2024_LOSS_REL_ERROR_PCT",
     "GADRE_2024_ERR17_REL_ERROR_PCT",
     "DATASETS",
+    "DATASET_LABELS",
     "fit_overtraining_law",
     "fit_error_law",
     "table1_points",
@@ -78,6 +85,9 @@ __all__ = [
 DATASETS: tuple[str, ...] = ("c4", "redpajama", "refinedweb")
 """Training sets of the Gadre et al. testbed (keys of the ``dataset`` column of the loaders)."""
 
+DATASET_LABELS: dict[str, str] = {"c4": "C4", "redpajama": "RedPajama", "refinedweb": "RefinedWeb"}
+"""Human names of the training sets, for legends and titles."""
+
 # The Table 1 fitting budget of Gadre et al.: N in {0.011, 0.079, 0.154, 0.411}B at M = 20,
 # plus 0.011B at M = 320; the error law adds 1.4B at M = 20.
 _TABLE1_SIZES = ("0.011B", "0.079B", "0.154B", "0.411B")
@@ -88,14 +98,14 @@ _TABLE1_ERROR_EXTRA = ("1.4B", 20.0)
 # --------------------------------------------------------------------------- the laws
 @dataclass(frozen=True)
 class OvertrainingLaw(v.PositiveParams):
-    r"""Gadre et al.'s Eq. (4): :math:`L(C,M) = E + (a M^{\eta} + b M^{-\eta}) C^{-\eta}`.
+    r"""Gadre et al.'s Eq. (4): :math:`L(C,M) = E + (\tilde A M^{\eta} + \tilde B M^{-\eta}) C^{-\eta}`.
 
     Parameters
     ----------
     E : float
         Irreducible loss (nats/token), ``E > 0``.
     a, b : float
-        Scales of the parameter-limited (:math:`M^{\eta}`) and data-limited
+        :math:`\tilde A, \tilde B`: scales of the parameter-limited (:math:`M^{\eta}`) and data-limited
         (:math:`M^{-\eta}`) terms, ``> 0``; with :math:`C` in FLOPs.
     eta : float
         Compute exponent, ``eta > 0``.
@@ -107,8 +117,8 @@ class OvertrainingLaw(v.PositiveParams):
     eta: float
 
     def scalar(self, M) -> np.ndarray:
-        r"""The power-law scalar :math:`\lambda(M) = a M^{\eta} + b M^{-\eta}`, so that
-        :math:`L = E + \lambda(M) C^{-\eta}`.
+        r"""The power-law scalar :math:`S(M) = \tilde A M^{\eta} + \tilde B M^{-\eta}`, so that
+        :math:`L = E + S(M) C^{-\eta}`.
 
         Parameters
         ----------
@@ -119,7 +129,7 @@ class OvertrainingLaw(v.PositiveParams):
         return self.a * M**self.eta + self.b * M ** (-self.eta)
 
     def loss(self, C, M) -> np.ndarray:
-        r"""Loss :math:`L(C,M) = E + (a M^{\eta} + b M^{-\eta}) C^{-\eta}` (broadcasts).
+        r"""Loss :math:`L(C,M) = E + (\tilde A M^{\eta} + \tilde B M^{-\eta}) C^{-\eta}` (broadcasts).
 
         Parameters
         ----------
@@ -150,7 +160,7 @@ class OvertrainingLaw(v.PositiveParams):
 
     @property
     def M_star(self) -> float:
-        r"""Compute-optimal token multiplier :math:`M^* = (b/a)^{1/(2\eta)}` (minimiser of :math:`\lambda`)."""
+        r"""Compute-optimal token multiplier :math:`M^* = (\tilde B/\tilde A)^{1/(2\eta)}` (minimiser of :math:`S`)."""
         return (self.b / self.a) ** (1.0 / (2.0 * self.eta))
 
     def compute_optimal(self, C) -> tuple[np.ndarray, np.ndarray]:
@@ -168,11 +178,11 @@ class OvertrainingLaw(v.PositiveParams):
     def iso_loss(self, loss, M) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         r"""Compute, parameters and tokens that reach ``loss`` at token multiplier ``M``.
 
-        Solving :math:`L = E + \lambda(M) C^{-\eta}` for :math:`C`:
+        Solving :math:`L = E + S(M) C^{-\eta}` for :math:`C`:
 
         .. math::
 
-            C(L, M) = \Big(\frac{\lambda(M)}{L - E}\Big)^{1/\eta},\qquad
+            C(L, M) = \Big(\frac{S(M)}{L - E}\Big)^{1/\eta},\qquad
             N = \sqrt{C/(6M)},\qquad D = \sqrt{CM/6}.
 
         Parameters
@@ -200,7 +210,7 @@ class OvertrainingLaw(v.PositiveParams):
 
         .. math::
 
-            \frac{C(L, M)}{C(L, M^*)} = \Big(\frac{\lambda(M)}{\lambda(M^*)}\Big)^{1/\eta}
+            \frac{C(L, M)}{C(L, M^*)} = \Big(\frac{S(M)}{S(M^*)}\Big)^{1/\eta}
             = \Big(\frac{(M/M^*)^{\eta} + (M/M^*)^{-\eta}}{2}\Big)^{1/\eta} \ge 1 .
 
         Parameters
@@ -212,15 +222,15 @@ class OvertrainingLaw(v.PositiveParams):
         return v.finite_result((self.scalar(M) / self.scalar(self.M_star)) ** (1.0 / self.eta), "the overhead", M=M)
 
     def to_chinchilla(self) -> ChinchillaLaw:
-        r"""The equal-exponent Chinchilla law it comes from: :math:`A = 6^{-\eta} a`,
-        :math:`B = 6^{-\eta} b`, :math:`\alpha = \beta = 2\eta`."""
+        r"""The equal-exponent Chinchilla law it comes from: :math:`A = 6^{-\eta} \tilde A`,
+        :math:`B = 6^{-\eta} \tilde B`, :math:`\alpha = \beta = 2\eta`."""
         s = 6.0 ** (-self.eta)
         return ChinchillaLaw(E=self.E, A=s * self.a, B=s * self.b, alpha=2 * self.eta, beta=2 * self.eta)
 
     @classmethod
     def from_chinchilla(cls, law: ChinchillaLaw, rtol: float = 1e-12) -> "OvertrainingLaw":
         r"""Rewrite a Chinchilla law with :math:`\alpha = \beta` in :math:`(C, M)`:
-        :math:`\eta = \alpha/2`, :math:`a = 6^{\eta} A`, :math:`b = 6^{\eta} B`.
+        :math:`\eta = \alpha/2`, :math:`\tilde A = 6^{\eta} A`, :math:`\tilde B = 6^{\eta} B`.
 
         Raises
         ------
@@ -243,16 +253,16 @@ class OvertrainingLaw(v.PositiveParams):
 
 @dataclass(frozen=True)
 class ErrorLaw(v.PositiveParams):
-    r"""Gadre et al.'s Eq. (5): average top-1 error :math:`\mathrm{Err}(L) = \epsilon - k e^{-\gamma L}`.
+    r"""Gadre et al.'s Eq. (5): average top-1 error :math:`\mathrm{Err}(L) = \epsilon - \chi e^{-\tau L}`.
 
     Parameters
     ----------
     epsilon : float
         Error as the loss grows without bound (upper bound), ``> 0``.
     k : float
-        Scale, ``> 0``.
+        Amplitude :math:`\chi` (Gadre et al.'s :math:`k`), ``> 0``.
     gamma : float
-        Rate in 1/(nats/token), ``> 0``.
+        Rate :math:`\tau` (Gadre et al.'s :math:`\gamma`) in 1/(nats/token), ``> 0``.
     """
 
     epsilon: float
@@ -260,7 +270,7 @@ class ErrorLaw(v.PositiveParams):
     gamma: float
 
     def error(self, loss) -> np.ndarray:
-        r""":math:`\mathrm{Err}(L) = \epsilon - k e^{-\gamma L}`.
+        r""":math:`\mathrm{Err}(L) = \epsilon - \chi e^{-\tau L}`.
 
         Parameters
         ----------
@@ -276,7 +286,7 @@ class ErrorLaw(v.PositiveParams):
         return err
 
     def loss_for_error(self, error) -> np.ndarray:
-        r"""The inverse, :math:`L(\mathrm{Err}) = -\gamma^{-1}\ln\big((\epsilon - \mathrm{Err})/k\big)`.
+        r"""The inverse, :math:`L(\mathrm{Err}) = -\tau^{-1}\ln\big((\epsilon - \mathrm{Err})/\chi\big)`.
 
         Parameters
         ----------
@@ -348,11 +358,11 @@ def _varpro(
 
 
 def fit_overtraining_law(C, M, loss, eta_bounds: tuple[float, float] = (1e-3, 1.0), n_grid: int = 400) -> OvertrainingLaw:
-    r"""Least-squares fit of Eq. (4), :math:`L = E + (a M^{\eta} + b M^{-\eta}) C^{-\eta}`.
+    r"""Least-squares fit of Eq. (4), :math:`L = E + (\tilde A M^{\eta} + \tilde B M^{-\eta}) C^{-\eta}`.
 
     Minimises :math:`\sum_i (L_i - \hat L(C_i, M_i))^2` (unweighted, in nats/token, as
     ``scipy.optimize.curve_fit`` does in the authors' code) by variable projection over
-    :math:`\eta`: for fixed :math:`\eta` the model is linear in :math:`(E, a, b)`.
+    :math:`\eta`: for fixed :math:`\eta` the model is linear in :math:`(E, \tilde A, \tilde B)`.
 
     Parameters
     ----------
@@ -399,10 +409,10 @@ def fit_overtraining_law(C, M, loss, eta_bounds: tuple[float, float] = (1e-3, 1.
 
 
 def fit_error_law(loss, error, gamma_bounds: tuple[float, float] = (1e-2, 10.0), n_grid: int = 400) -> ErrorLaw:
-    r"""Least-squares fit of Eq. (5), :math:`\mathrm{Err} = \epsilon - k e^{-\gamma L}`.
+    r"""Least-squares fit of Eq. (5), :math:`\mathrm{Err} = \epsilon - \chi e^{-\tau L}`.
 
-    Variable projection over :math:`\gamma`: for fixed :math:`\gamma` the model is linear in
-    :math:`(\epsilon, k)`.
+    Variable projection over :math:`\tau`: for fixed :math:`\tau` the model is linear in
+    :math:`(\epsilon, \chi)`.
 
     Parameters
     ----------
@@ -410,9 +420,9 @@ def fit_error_law(loss, error, gamma_bounds: tuple[float, float] = (1e-2, 10.0),
         Losses (nats/token, positive) and average errors (fractions in [0, 1]) of at
         least 3 models (1-D, same length).
     gamma_bounds : (float, float)
-        Search interval for :math:`\gamma`, ``0 < lo < hi``.
+        Search interval for :math:`\tau`, ``0 < lo < hi``.
     n_grid : int
-        Number of log-spaced :math:`\gamma` values scanned before refinement (>= 3).
+        Number of log-spaced :math:`\tau` values scanned before refinement (>= 3).
 
     Returns
     -------

@@ -10,18 +10,24 @@ samples contains a correct one,
     \widehat{\mathrm{pass@}k} = 1 - \frac{\binom{n-c}{k}}{\binom{n}{k}}
     = 1 - \prod_{i=n-c+1}^{n}\Big(1 - \frac{k}{i}\Big).
 
+Coverage counts a problem as solved when any sample is correct: it assumes an oracle verifier.
 If the single-attempt success rate :math:`p` of a problem drawn from a benchmark
-follows :math:`\mathrm{Beta}(\alpha, \beta)`, the expected coverage is
+follows :math:`\mathrm{Beta}(\nu_1, \nu_0)`, the expected coverage is
 
 .. math::
 
     \mathrm{pass}_{\mathcal D}@k = 1 - \mathbb E[(1-p)^k]
-    = 1 - \frac{B(\alpha, \beta + k)}{B(\alpha, \beta)},
+    = 1 - \frac{\mathrm{B}(\nu_1, \nu_0 + k)}{\mathrm{B}(\nu_1, \nu_0)},
     \qquad -\log \mathrm{pass}_{\mathcal D}@k \sim
-    \frac{\Gamma(\alpha+\beta)}{\Gamma(\beta)}\,k^{-\alpha}\quad (k\to\infty),
+    \frac{\Gamma(\nu_1+\nu_0)}{\Gamma(\nu_0)}\,k^{-\nu_1}\quad (k\to\infty),
 
 the power law of Schaeffer et al. (2025). Brown et al. (2024) fit the aggregate
-coverage with :math:`c(k) \approx \exp(a k^{b})`, :math:`a, b < 0`.
+coverage with :math:`\exp(a k^{b})`, :math:`a, b < 0`; the book writes it
+:math:`\mathrm{pass}@k \approx \exp(-\zeta k^{-\xi})` with :math:`\zeta = -a`, :math:`\xi = -b`.
+
+Notation (``book/notation.md``): the functions keep the argument names ``a, b`` for both the Beta shapes
+:math:`(\nu_1, \nu_0)` and Brown et al.'s coefficients :math:`(a, b) = (-\zeta, -\xi)`, and :func:`fit_beta_by`
+names its columns ``alpha`` (:math:`\nu_1`) and ``beta`` (:math:`\nu_0`).
 """
 from __future__ import annotations
 
@@ -48,6 +54,7 @@ __all__ = [
     "fit_coverage_power_law_table",
     "beta_coverage_table",
     "coverage_power_law",
+    "coverage_power_law_samples",
     "beta_pass_at_k",
     "beta_neg_log_pass_at_k",
     "beta_tail_asymptote",
@@ -376,7 +383,7 @@ def coverage_table(samples: pd.DataFrame, k: Sequence[int], by: str | Sequence[s
 
 
 def coverage_power_law(k: Any, a: float, b: float) -> np.ndarray:
-    r"""Brown et al.'s exponentiated power law :math:`c(k) = \exp(a k^{b})` (``k > 0``)."""
+    r"""Brown et al.'s exponentiated power law :math:`\exp(a k^{b}) = \exp(-\zeta k^{-\xi})` (``k > 0``)."""
     k_ = v.positive("k", k)
     a_, b_ = v.finite("a", a), v.finite("b", b)
     if np.any(a_ > 0):
@@ -386,13 +393,46 @@ def coverage_power_law(k: Any, a: float, b: float) -> np.ndarray:
     return v.finite_result(np.exp(a_ * k_**b_), "the coverage", k=k_, a=a_, b=b_)
 
 
-def fit_coverage_power_law(k: Any, coverage: Any) -> tuple[np.ndarray, np.ndarray]:
-    r"""Fit :math:`\log c(k) = a k^{b}` by least squares on :math:`\log c` (Brown et al. 2024, Eq. 2–3).
+def coverage_power_law_samples(coverage: Any, a: Any, b: Any) -> np.ndarray:
+    r"""Attempts the exponentiated power law needs to reach ``coverage``: the inverse of :func:`coverage_power_law`.
 
-    The start is the straight-line fit of :math:`\log(-\log c) = \log(-a) + b\log k`
-    (vectorised across curves); each curve is then refined by nonlinear least squares
-    on the residuals :math:`\log c_j - a k_j^{b}`. In Schaeffer et al.'s notation
-    :math:`-\log c = A k^{-\beta}` with :math:`A = -a`, :math:`\beta = -b`.
+    .. math::
+
+        \exp(a k^{b}) = t \iff k = \Big(\frac{\log t}{a}\Big)^{1/b}
+        = \Big(\frac{-\log t}{\zeta}\Big)^{-1/\xi} .
+
+    Parameters
+    ----------
+    coverage : array_like
+        Target coverage :math:`t`, in the open interval (0, 1).
+    a, b : array_like
+        Coefficients of the fit (:func:`fit_coverage_power_law`), both ``< 0``. Arguments broadcast.
+
+    Returns
+    -------
+    numpy.ndarray
+        The (real) number of attempts.
+    """
+    t = v.in_open_interval("coverage", coverage, 0.0, 1.0)
+    a_ = v.finite("a", a)
+    b_ = v.finite("b", b)
+    if np.any(a_ >= 0) or np.any(b_ >= 0):
+        raise ValueError("a and b must be negative (allowed range: -inf < a, b < 0), as fitted to a rising coverage curve")
+    with np.errstate(over="ignore"):
+        k = (np.log(t) / a_) ** (1.0 / b_)
+    if not np.all(np.isfinite(k)):
+        raise ValueError("coverage is out of reach of the power law in floating point (k overflows); "
+                         "use a coverage further from 1 or a steeper law")
+    return k
+
+
+def fit_coverage_power_law(k: Any, coverage: Any) -> tuple[np.ndarray, np.ndarray]:
+    r"""Fit :math:`\log \mathrm{pass}@k = a k^{b}` by least squares on the log coverage (Brown et al. 2024, Eq. 2–3).
+
+    Write :math:`y_j` for the log coverage at :math:`k_j`. The start is the straight-line fit of
+    :math:`\log(-y) = \log(-a) + b\log k` (vectorised across curves); each curve is then refined by nonlinear least
+    squares on the residuals :math:`y_j - a k_j^{b}`. In the book's notation (and Schaeffer et al.'s form)
+    :math:`-\log\mathrm{pass}@k = \zeta k^{-\xi}` with :math:`\zeta = -a`, :math:`\xi = -b`.
 
     Parameters
     ----------
@@ -439,7 +479,7 @@ def _k_columns(table: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def fit_coverage_power_law_table(coverage: pd.DataFrame) -> pd.DataFrame:
-    r"""Fit :math:`\log c(k) = a k^{b}` (:func:`fit_coverage_power_law`) to every row of a coverage table.
+    r"""Fit :math:`\log \mathrm{pass}@k = a k^{b}` (:func:`fit_coverage_power_law`) to every row of a coverage table.
 
     Parameters
     ----------
@@ -451,7 +491,7 @@ def fit_coverage_power_law_table(coverage: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Same index; columns ``a``, ``b`` and ``max_abs_residual``,
-        :math:`\max_j |c(k_j) - \exp(a k_j^{b})|` (the largest coverage error of the fitted curve).
+        :math:`\max_j |\mathrm{pass}@k_j - \exp(a k_j^{b})|` (the largest coverage error of the fitted curve).
     """
     if not isinstance(coverage, pd.DataFrame):
         raise ValueError(f"coverage must be a pandas.DataFrame (one curve per row); got {type(coverage).__name__}")
@@ -463,12 +503,13 @@ def fit_coverage_power_law_table(coverage: pd.DataFrame) -> pd.DataFrame:
 
 
 def beta_coverage_table(fits: pd.DataFrame, k: Any) -> pd.DataFrame:
-    r"""Coverage :math:`1 - B(\alpha, \beta + k)/B(\alpha, \beta)` (:func:`beta_pass_at_k`) of every fitted Beta.
+    r"""Coverage :math:`1 - \mathrm{B}(\nu_1, \nu_0 + k)/\mathrm{B}(\nu_1, \nu_0)` (:func:`beta_pass_at_k`) of every fitted Beta.
 
     Parameters
     ----------
     fits : pandas.DataFrame
-        Columns ``alpha`` and ``beta`` (both ``> 0``), one row per group, e.g. from :func:`fit_beta_by`.
+        Columns ``alpha`` (:math:`\nu_1`) and ``beta`` (:math:`\nu_0`), both ``> 0``, one row per group, e.g. from
+        :func:`fit_beta_by`.
     k : sequence of float
         Attempt budgets, ``>= 0``.
 
@@ -495,18 +536,18 @@ def _beta_args(a: Any, b: Any, k: Any) -> list[np.ndarray]:
 
 
 def beta_pass_at_k(a: Any, b: Any, k: Any) -> np.ndarray | float:
-    r"""Expected pass@k when the success rate is :math:`p \sim \mathrm{Beta}(a, b)`.
+    r"""Expected pass@k when the success rate is :math:`p \sim \mathrm{Beta}(\nu_1, \nu_0)` (``a``, ``b``).
 
     .. math::
 
-        \mathrm{pass}_{\mathcal D}@k = 1 - \mathbb E[(1-p)^k] = 1 - \frac{B(a, b+k)}{B(a, b)},
+        \mathrm{pass}_{\mathcal D}@k = 1 - \mathbb E[(1-p)^k] = 1 - \frac{\mathrm{B}(\nu_1, \nu_0+k)}{\mathrm{B}(\nu_1, \nu_0)},
 
     computed in log space as ``-expm1(betaln(a, b+k) - betaln(a, b))``.
 
     Parameters
     ----------
     a, b : float or array
-        Beta parameters, ``> 0``.
+        Beta shape parameters :math:`\nu_1, \nu_0`, ``> 0``.
     k : float or array
         Attempt budget, real ``k >= 0`` (``k = 0`` gives 0). Arguments broadcast.
     """
@@ -515,7 +556,7 @@ def beta_pass_at_k(a: Any, b: Any, k: Any) -> np.ndarray | float:
 
 
 def beta_neg_log_pass_at_k(a: Any, b: Any, k: Any) -> np.ndarray | float:
-    r""":math:`-\log \mathrm{pass}_{\mathcal D}@k = -\log\big(1 - B(a,b+k)/B(a,b)\big)`, accurate when it is tiny.
+    r""":math:`-\log \mathrm{pass}_{\mathcal D}@k = -\log\big(1 - \mathrm{B}(\nu_1,\nu_0+k)/\mathrm{B}(\nu_1,\nu_0)\big)`, accurate when it is tiny.
 
     Same arguments as :func:`beta_pass_at_k`, with ``k > 0``.
     """
@@ -529,22 +570,23 @@ def beta_neg_log_pass_at_k(a: Any, b: Any, k: Any) -> np.ndarray | float:
 def beta_tail_asymptote(a: Any, b: Any, k: Any, scale: Any = 1.0) -> np.ndarray | float:
     r"""Large-``k`` asymptote of :math:`-\log\mathrm{pass}_{\mathcal D}@k` for a (scaled) Beta.
 
-    For :math:`p = s\,q`, :math:`q \sim \mathrm{Beta}(a, b)`, the density near 0 is
-    :math:`C p^{a-1}` with :math:`C = s^{-a}/B(a, b)`, and (Schaeffer et al. 2025, Thm. 3.1)
+    For :math:`p = p_{\max}\,q`, :math:`q \sim \mathrm{Beta}(\nu_1, \nu_0)`, the density near 0 is
+    :math:`f_0 p^{\nu_1-1}` with :math:`f_0 = p_{\max}^{-\nu_1}/\mathrm{B}(\nu_1, \nu_0)`, and (Schaeffer et al. 2025,
+    Thm. 3.1)
 
     .. math::
 
-        -\log \mathrm{pass}_{\mathcal D}@k \sim C\,\Gamma(a)\,k^{-a}
-        = \frac{\Gamma(a+b)}{\Gamma(b)}\,(s k)^{-a}.
+        -\log \mathrm{pass}_{\mathcal D}@k \sim f_0\,\Gamma(\nu_1)\,k^{-\nu_1}
+        = \frac{\Gamma(\nu_1+\nu_0)}{\Gamma(\nu_0)}\,(p_{\max} k)^{-\nu_1}.
 
     Parameters
     ----------
     a, b : float or array
-        Beta parameters, ``> 0``.
+        Beta shape parameters :math:`\nu_1, \nu_0`, ``> 0``.
     k : float or array
         Attempt budget, ``> 0``.
     scale : float
-        Upper end ``s`` of the support, ``0 < s <= 1``.
+        Upper end :math:`p_{\max}` of the support, ``0 < scale <= 1``.
     """
     a_, b_ = v.positive("a", a), v.positive("b", b)
     k_ = v.positive("k", k)
@@ -557,11 +599,14 @@ def beta_tail_asymptote(a: Any, b: Any, k: Any, scale: Any = 1.0) -> np.ndarray 
 
 
 def beta_binomial_loglik(a: Any, b: Any, n: Any, c: Any) -> np.ndarray | float:
-    r"""Log-likelihood of counts ``c`` out of ``n`` when :math:`p \sim \mathrm{Beta}(a, b)` per problem.
+    r"""Log-likelihood of counts ``c`` out of ``n`` when :math:`p \sim \mathrm{Beta}(\nu_1, \nu_0)` per problem.
 
     .. math::
 
-        \ell(a, b) = \sum_i \Big[\log\binom{n_i}{c_i} + \log B(c_i + a, n_i - c_i + b) - \log B(a, b)\Big].
+        \Lambda(\nu_1, \nu_0) = \sum_i \Big[\log\binom{n_i}{c_i} + \log \mathrm{B}(c_i + \nu_1, n_i - c_i + \nu_0)
+        - \log \mathrm{B}(\nu_1, \nu_0)\Big]
+
+    (``a`` = :math:`\nu_1`, ``b`` = :math:`\nu_0`).
 
     ``a`` and ``b`` may be arrays of the same shape (a grid); the sum runs over the problems.
     """
@@ -600,7 +645,8 @@ def fit_beta_by(samples: pd.DataFrame, by: str | Sequence[str] = "model") -> pd.
     -------
     pandas.DataFrame
         One row per group (indexed by ``by``) with columns ``alpha`` and ``beta``: the maximum-likelihood
-        Beta(:math:`\alpha, \beta`) of that group's single-attempt success rates.
+        :math:`\mathrm{Beta}(\nu_1, \nu_0)` of that group's single-attempt success rates (``alpha`` = :math:`\nu_1`,
+        ``beta`` = :math:`\nu_0`).
     """
     _check_samples(samples, by)
     return samples.groupby(by, sort=False)[["n", "c"]].apply(
@@ -608,23 +654,25 @@ def fit_beta_by(samples: pd.DataFrame, by: str | Sequence[str] = "model") -> pd.
 
 
 def fit_beta(n: Any, c: Any, x0: tuple[float, float] = (0.5, 20.0)) -> tuple[float, float]:
-    r"""Maximum-likelihood Beta(a, b) of the per-problem success rates from binomial counts.
+    r"""Maximum-likelihood :math:`\mathrm{Beta}(\nu_1, \nu_0)` of the per-problem success rates from binomial counts.
 
     Each problem's count is :math:`c_i \sim \mathrm{Binomial}(n_i, p_i)` with
-    :math:`p_i \sim \mathrm{Beta}(a, b)`, so :math:`c_i` is beta-binomial and the
+    :math:`p_i \sim \mathrm{Beta}(\nu_1, \nu_0)`, so :math:`c_i` is beta-binomial and the
     likelihood is exact (no discretisation, and problems with :math:`c_i = 0` carry
     the information about the mass near :math:`p = 0`):
 
     .. math::
 
-        \ell(a, b) = \sum_i \big[\log B(c_i + a, n_i - c_i + b) - \log B(a, b)\big] + \text{const},
+        \Lambda(\nu_1, \nu_0) = \sum_i \big[\log \mathrm{B}(c_i + \nu_1, n_i - c_i + \nu_0)
+        - \log \mathrm{B}(\nu_1, \nu_0)\big] + \text{const},
 
     .. math::
 
-        \partial_a \ell = \sum_i\big[\psi(c_i+a) - \psi(n_i+a+b) - \psi(a) + \psi(a+b)\big],\quad
-        \partial_b \ell = \sum_i\big[\psi(n_i-c_i+b) - \psi(n_i+a+b) - \psi(b) + \psi(a+b)\big].
+        \partial_{\nu_1} \Lambda = \sum_i\big[\psi(c_i+\nu_1) - \psi(n_i+\nu_1+\nu_0) - \psi(\nu_1) + \psi(\nu_1+\nu_0)\big],
 
-    Maximised over :math:`(\log a, \log b)` by a trust-region Newton method with the analytic
+        \partial_{\nu_0} \Lambda = \sum_i\big[\psi(n_i-c_i+\nu_0) - \psi(n_i+\nu_1+\nu_0) - \psi(\nu_0) + \psi(\nu_1+\nu_0)\big].
+
+    Maximised over :math:`(\log \nu_1, \log \nu_0)` by a trust-region Newton method with the analytic
     gradient and Hessian (trigamma :math:`\psi_1`).
 
     Parameters
@@ -633,11 +681,12 @@ def fit_beta(n: Any, c: Any, x0: tuple[float, float] = (0.5, 20.0)) -> tuple[flo
         Samples drawn (``>= 1``) and correct samples (``0 <= c <= n``) per problem.
         At least one problem must have ``c > 0`` and one ``c < n``.
     x0 : (float, float)
-        Starting point (a, b), both ``> 0``.
+        Starting point :math:`(\nu_1, \nu_0)`, both ``> 0``.
 
     Returns
     -------
     (a, b) : tuple of float
+        :math:`(\nu_1, \nu_0)`.
     """
     n_, c_ = _problem_counts(n, c)
     if not np.any(c_ > 0) or not np.any(c_ < n_):

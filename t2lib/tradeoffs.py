@@ -5,10 +5,12 @@ and adds the *average* exchange rate over each technique's span,
 
 .. math::
 
-    \bar\gamma = \frac{\text{span in inference (OOM)}}{\text{span in training (OOM)}},
+    \bar\rho = \frac{\text{span in inference (OOM)}}{\text{span in training (OOM)}},
 
-and the training share :math:`\bar\gamma/(1+\bar\gamma)` that a constant exchange rate
-:math:`\bar\gamma` would imply (:func:`t2lib.inference.optimal_training_share`).
+and the training share :math:`\bar\rho/(1+\bar\rho)` that a constant exchange rate
+:math:`\bar\rho` would imply (:func:`t2lib.inference.optimal_training_share`). The column keeps the name ``gamma``;
+the book writes the exchange rate :math:`\rho` (``book/notation.md``). A span is the region where the marginal
+exchange rate is better than 6 to 1 (Villalobos & Atkinson; see :func:`t2lib.inference.efficient_span`).
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ TRADEOFF_CSV = DATA_DIR / "villalobos_atkinson_2023.csv"
 
 
 def load_tradeoff_table(path: str | Path | None = None) -> pd.DataFrame:
-    r"""Villalobos & Atkinson's summary table, with :math:`\bar\gamma` and the implied share.
+    r"""Villalobos & Atkinson's summary table, with :math:`\bar\rho` and the implied share.
 
     Parameters
     ----------
@@ -36,7 +38,7 @@ def load_tradeoff_table(path: str | Path | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``technique, span_train_oom, span_inference_oom, approximate, effect_of_scale,
-        current_use, footnote, gamma, training_share`` (``gamma`` and ``training_share`` are
+        current_use, footnote, gamma, training_share`` (``gamma`` is :math:`\bar\rho`; ``gamma`` and ``training_share`` are
         ``nan`` where a span is not available). ``attrs["source"]`` holds the CSV's header.
 
     Raises

@@ -296,6 +296,52 @@ def test_villalobos_atkinson_table_and_implied_shares():
     assert "Villalobos" in df.attrs["source"]
 
 
+@settings(max_examples=60, deadline=None)
+@given(law=laws, gap=st.floats(1e-2, 2.0), log10_rate=st.floats(-2.0, 1.0))
+def test_property_overtraining_trade_ends_where_the_local_rate_is_rate(law, gap, log10_rate):
+    """overtraining_trade, measured from the Chinchilla point, ends on the iso-loss curve at local rate
+    min_rate, log10(6ND / C_Chin) OOM of training for log10(N_Chin / N) OOM of inference, whatever the target loss;
+    a finite max_rate removes the stretch where the rate is above it."""
+    rate = 10.0 ** log10_rate
+    train_oom, inf_oom = inf.overtraining_trade(law, rate)
+    ell = law.E + gap
+    n0, d0 = law.iso_loss_optimal(ell)
+    n = n0 * 10.0 ** (-inf_oom)
+    d = inf.iso_loss_tokens(law, ell, n)
+    assert float(inf.local_exchange_rate(law, n, d)) == pytest.approx(rate, rel=1e-8)
+    assert float(np.log10(n * d / (n0 * d0))) == pytest.approx(float(train_oom), rel=1e-8, abs=1e-10)
+    assert train_oom > 0 and inf_oom > 0
+    near_t, near_i = inf.overtraining_trade(law, 2 * rate)
+    band_t, band_i = inf.efficient_span(law, rate, 2 * rate)
+    assert float(band_t) == pytest.approx(float(train_oom - near_t), abs=1e-12)
+    assert float(band_i) == pytest.approx(float(inf_oom - near_i), abs=1e-12)
+
+
+def test_efficient_span_villalobos_atkinson_scaling_policy():
+    """Villalobos & Atkinson (2023), summary table: "varying scaling policy" spans 1.2 OOM of training and 0.7 OOM of
+    inference; their span is the region of marginal exchange rate better than 6:1 (summary-figure caption). Read as
+    1/6 < rho_loc < 6, Sardana et al.'s and Hoffmann et al.'s rounded coefficients reproduce both printed values
+    (half a unit, 0.05 OOM); measured from the Chinchilla point (overtraining_trade) the inference span is ~0.8 OOM;
+    Epoch's refit gives a shorter span (chapter 5)."""
+    row = load_tradeoff_table().set_index("technique").loc["Varying scaling policy"]
+    for law in (SARDANA_2024, HOFFMANN_2022):
+        train_oom, inf_oom = inf.efficient_span(law)
+        assert abs(train_oom - row["span_train_oom"]) < 0.05 and abs(inf_oom - row["span_inference_oom"]) < 0.05
+        assert inf.overtraining_trade(law, 1 / 6)[1] - row["span_inference_oom"] > 0.08
+    train_e, inf_e = inf.efficient_span(EPOCH_2024)
+    assert train_e < row["span_train_oom"] - 0.15 and inf_e < row["span_inference_oom"] - 0.1
+
+
+def test_epoch_refit_moves_the_30B_quality_example():
+    """Chapter 4's side-by-side claim: under Epoch's refit the 30B-quality, 1e13-token case needs about 11.6B
+    parameters (Sardana's coefficients: 13.6B) and saves about 43% (28%); every saving of the table is larger."""
+    q, dinf = FLOP_EXAMPLES["quality"].to_numpy(), FLOP_EXAMPLES["demand"].to_numpy()
+    paper, epoch = inf.chinchilla_comparison(SARDANA_2024, q, dinf), inf.chinchilla_comparison(EPOCH_2024, q, dinf)
+    i = list(FLOP_EXAMPLES.index).index("30B quality, 1e13 tokens")
+    assert epoch["N"][i] == pytest.approx(11.6e9, rel=5e-3) and epoch["saving"][i] == pytest.approx(0.428, abs=1e-3)
+    assert np.all(epoch["saving"] > paper["saving"]) and np.all(epoch["N"] < q)
+
+
 # ---------------------------------------------------------------------------- helpers shared with the chapters
 def test_comparisons_agree_with_their_definitions():
     """chinchilla_comparison / cost_comparison are the optimum next to the X-parameter Chinchilla model."""
@@ -353,6 +399,14 @@ def test_training_share_values():
         (lambda: inf.training_share(1e9, 1e9, -1.0), "inference_tokens"),
         (lambda: inf.chinchilla_comparison(LAW, 0.0, 1e9), "quality_params"),
         (lambda: inf.cost_comparison(LAW, 7e9, 1.0, 1.0, -1.0), "price_ratio"),
+        (lambda: inf.efficient_span(LAW, 0.0), "min_rate"),
+        (lambda: inf.efficient_span(LAW, np.inf), "min_rate"),
+        (lambda: inf.efficient_span(LAW, 0.5, 0.25), "max_rate"),
+        (lambda: inf.efficient_span(LAW, 0.5, np.nan), "max_rate"),
+        (lambda: inf.efficient_span(LAW, 0.5, np.inf), "max_rate"),
+        (lambda: inf.overtraining_trade(LAW, 0.0), "gamma"),
+        (lambda: inf.overtraining_trade("law", 1.0), "law"),
+        (lambda: inf.efficient_span("law"), "law"),
     ],
 )
 def test_bad_input_raises_value_error_naming_argument(call, match):
@@ -387,3 +441,17 @@ def test_within_tolerance_and_deviations():
     assert within_tolerance(ours, pub, {"x": [0.05, 0.0, 0.3]})["x"].tolist() == [True, True, True]
     with pytest.raises(ValueError, match="missing"):
         deviations(ours, pub, ["y"])
+
+
+def test_chapter4_defaults_are_the_published_settings():
+    """Chapter 4's parameter defaults are the values its prose attributes to Sardana et al. (2024) and Erdil (2024),
+    read from t2lib.inference, so the prose and the knobs cannot drift apart."""
+    from pathlib import Path
+    from t2lib.book import chapter_parameters
+
+    params = {p.name: p.default for p in chapter_parameters(Path(__file__).parents[1] / "book" / "04_inference_aware.ipynb")}
+    for name, value in inf.SARDANA_2024_COST_SETTINGS.items():
+        assert params[name] == pytest.approx(value, rel=1e-12), name
+    assert params["tokens_per_day"] == inf.ERDIL_2024_ILLUSTRATION["tokens_per_day"]
+    assert params["frontier_training_tokens"] == inf.ERDIL_2024_ILLUSTRATION["training_tokens"]
+    assert params["price_ratio"] == "1 / 3"  # written as a fraction, not 0.3333333333333333

@@ -351,3 +351,27 @@ def test_table_helpers_equal_their_per_row_counterparts(math_samples, math_cover
         passk.beta_coverage_table(fits, [-1.0])
     with pytest.raises(ValueError, match="coverage"):
         passk.fit_coverage_power_law_table(math_coverage.set_axis([f"k{j}" for j in K_FIT], axis=1))
+
+
+def test_coverage_power_law_samples_inverts_the_power_law():
+    """k = (log t / a)^(1/b) is the inverse of exp(a k^b) (chapter 6 uses it to compare model sizes in samples)."""
+    a, b = np.array([-7.6, -3.9]), np.array([-0.18, -0.35])
+    k = np.array([[3.0], [250.0], [9000.0]])
+    t = passk.coverage_power_law(k, a, b)
+    np.testing.assert_allclose(passk.coverage_power_law_samples(t, a, b), np.broadcast_to(k, t.shape), rtol=1e-10)
+    for bad in [dict(coverage=1.0, a=-1.0, b=-0.3), dict(coverage=0.5, a=1.0, b=-0.3), dict(coverage=0.5, a=-1.0, b=0.0),
+                dict(coverage=1 - 1e-15, a=-10.0, b=-1e-3)]:
+        with pytest.raises(ValueError, match="coverage|a and b"):
+            passk.coverage_power_law_samples(**bad)
+
+
+def test_pythia_math_exponents_differ_twofold_so_no_constant_factor_in_samples(math_power_law):
+    """Chapter 6: the fitted exponents xi = -b run from about 0.18 (70M) to 0.35 (12B), so the samples a small model
+    needs to match a large one grow with the coverage asked for (Pythia-160M vs 12B: ~10x at 10%, ~29x at 50%)."""
+    xi = -math_power_law["b"]
+    assert xi.max() / xi.min() > 1.8 and xi.idxmin() == "Pythia-70M" and xi.idxmax() == "Pythia-12B"
+    levels = np.array([0.1, 0.3, 0.5])
+    small, large = (passk.coverage_power_law_samples(levels, *math_power_law.loc[m, ["a", "b"]])
+                    for m in ("Pythia-160M", "Pythia-12B"))
+    factor = small / large
+    assert np.all(np.diff(factor) > 0) and factor[-1] > 2.5 * factor[0]
