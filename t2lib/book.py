@@ -184,6 +184,7 @@ class ChapterResult:
 
     @property
     def ok(self) -> bool:
+        """Whether the chapter executed without an error."""
         return self.error is None
 
 
@@ -347,7 +348,7 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         nbs = toc_chapters(root)
         toc = yaml.safe_load((root / "_toc.yml").read_text())
         pages = [p for p in toc_chapters(root, notebooks_only=False) if p.suffix != NOTEBOOK_SUFFIX]
-    (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))  # completed by the API appendix below
     _stage_config(root, stage, student)
     shutil.copy2(root / "references.bib", stage / "references.bib")
     for page in pages:
@@ -377,6 +378,12 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         n = sum(strip_solutions(r.output) for r in results)
         print(f"Student edition: removed {n} solutions", flush=True)
     t_html = time.perf_counter()
+    from . import apiref
+
+    api_docs, api_skipped = apiref.write_api_pages(stage, root)
+    (stage / "_toc.yml").write_text(yaml.safe_dump(apiref.add_to_toc(toc, api_docs), sort_keys=False))
+    print(f"API reference: {len(api_docs)} module page(s)"
+          + "".join(f"; {m} left out ({why})" for m, why in api_skipped.items()), flush=True)
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb) if jb.exists() else (shutil.which("jupyter-book") or "jupyter-book"), "build", str(stage),
            "--path-output", str(out),
@@ -415,6 +422,7 @@ def _parse_value(text: str) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line ``python -m t2lib ...`` (see the module docstring); returns the exit code."""
     ap = argparse.ArgumentParser(prog="python -m t2lib", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
 

@@ -342,6 +342,7 @@ EPOCH_2024 = ChinchillaLaw(E=1.8169, A=482.01, B=2085.43, alpha=0.3478, beta=0.3
 SARDANA_2024 = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.336, beta=0.283)
 """Sardana et al. (2024), "Beyond Chinchilla-optimal": the coefficients used in their worked examples."""
 
+#: The published laws above by name (``"EPOCH_2024"`` -> :data:`EPOCH_2024`).
 PRESETS: dict[str, ChinchillaLaw] = {
     "HOFFMANN_2022": HOFFMANN_2022,
     "HOFFMANN_2022_UNROUNDED": HOFFMANN_2022_UNROUNDED,

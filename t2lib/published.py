@@ -11,6 +11,7 @@ import pandas as pd
 
 __all__ = ["DATA_DIR", "read_table"]
 
+#: The repository's ``data/`` folder of hand-transcribed tables.
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 

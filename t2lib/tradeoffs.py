@@ -19,6 +19,7 @@ import pandas as pd
 
 __all__ = ["TRADEOFF_CSV", "load_tradeoff_table"]
 
+#: The transcribed Villalobos & Atkinson (2023) table in ``data/``.
 TRADEOFF_CSV = Path(__file__).resolve().parents[1] / "data" / "villalobos_atkinson_2023.csv"
 
 
