@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 import tokenize
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -40,6 +40,10 @@ __all__ = [
     "ChapterResult",
     "build",
     "clean_notebook",
+    "staged_config",
+    "longest_first",
+    "comparable_outputs",
+    "SKIP_DETERMINISM_TAG",
     "main",
 ]
 
@@ -215,6 +219,68 @@ def run_chapter(source: str | os.PathLike, output: str | os.PathLike, parameters
     return ChapterResult(str(source), str(output), time.perf_counter() - t0, err)
 
 
+CHAPTER_SECONDS = "chapter_seconds.json"  #: execution times of the last builds, in ``<root>/_build``
+
+
+def longest_first(tasks: list[tuple], history: Path) -> list[tuple]:
+    """Order chapter tasks (source first) by decreasing execution time in the last build; unknown chapters first.
+
+    With a pool of workers the longest chapter (e.g. one that trains models) then starts at once instead of
+    last, which bounds the wall time by the longest chapter rather than by it plus the ones queued before it.
+    The order of execution does not change any output.
+    """
+    import json
+
+    try:
+        seconds = json.loads(history.read_text())
+    except (OSError, ValueError):
+        seconds = {}
+    return sorted(tasks, key=lambda t: -float(seconds.get(Path(t[0]).name, float("inf"))))
+
+
+def _record_seconds(history: Path, results: Sequence[ChapterResult]) -> None:
+    import json
+
+    try:
+        seconds = json.loads(history.read_text())
+    except (OSError, ValueError):
+        seconds = {}
+    seconds.update({Path(r.source).name: round(r.seconds, 1) for r in results})
+    history.parent.mkdir(parents=True, exist_ok=True)
+    tmp = history.with_name(f".{history.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(seconds, indent=1, sort_keys=True) + "\n")
+    tmp.replace(history)  # atomic: two builds may finish at once
+
+
+SKIP_DETERMINISM_TAG = "skip-determinism"  #: cell tag: outputs may differ between executions (e.g. wall times)
+
+
+def comparable_outputs(path: str | os.PathLike, skip_tag: str = SKIP_DETERMINISM_TAG) -> list[list[dict]]:
+    """The outputs of an executed notebook in the form two executions are compared in (byte for byte).
+
+    One list per code cell, in order; a cell tagged ``skip_tag`` contributes an empty list (its outputs
+    legitimately differ between runs: "trained" vs "read from cache", wall times). Execution counts are dropped
+    and consecutive chunks of one stream are merged (the kernel may split a print into several messages
+    depending on timing; only the text matters).
+    """
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    cells = []
+    for c in (c for c in nb.cells if c.cell_type == "code"):
+        merged: list[dict] = []
+        if skip_tag not in c.get("metadata", {}).get("tags", []):
+            for o in c.outputs:
+                o = {k: v for k, v in o.items() if k != "execution_count"}
+                if merged and o.get("output_type") == "stream" and merged[-1].get("output_type") == "stream" \
+                        and merged[-1]["name"] == o["name"]:
+                    merged[-1] = {**merged[-1], "text": merged[-1]["text"] + o["text"]}
+                else:
+                    merged.append(o)
+        cells.append(merged)
+    return cells
+
+
 def _run_star(args):
     """Worker: run one chapter with the kernel's stderr chatter sent to a log file next to the executed copy."""
     log = Path(args[1]).with_suffix(".stderr.log")
@@ -276,12 +342,37 @@ def ensure_mathjax(root: Path) -> Path:
     return vendor
 
 
+REPOSITORY_BUTTONS = ("use_repository_button", "use_issues_button", "use_edit_page_button")
+LAUNCH_URLS = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url")
+
+
+def staged_config(cfg: dict, student: bool = False) -> dict:
+    """The Jupyter Book configuration a build uses, from the project's ``_config.yml`` (as a dict).
+
+    ``repository.url`` is the one setting behind the repository, issue, edit and launch (Binder) buttons: when
+    it is empty or missing they are all turned off (Jupyter Book would otherwise fill in its own default
+    repository), so the book never links to a repository that does not exist. ``student`` marks the title.
+    """
+    import copy
+
+    cfg = copy.deepcopy(cfg)
+    repo = dict(cfg.get("repository") or {})
+    if not str(repo.get("url") or "").strip():
+        repo["url"] = ""
+        cfg["repository"] = repo
+        cfg["html"] = {**(cfg.get("html") or {}), **{b: False for b in REPOSITORY_BUTTONS}}
+        launch = dict(cfg.get("launch_buttons") or {})
+        launch.update({k: "" for k in LAUNCH_URLS}, thebe=False)
+        cfg["launch_buttons"] = launch
+    if student:
+        cfg["title"] = cfg.get("title", "") + " (student edition)"
+    return cfg
+
+
 def _stage_config(root: Path, stage: Path, student: bool) -> None:
     import yaml
 
-    cfg = yaml.safe_load((root / "_config.yml").read_text())
-    if student:
-        cfg["title"] = cfg.get("title", "") + " (student edition)"
+    cfg = staged_config(yaml.safe_load((root / "_config.yml").read_text()), student)
     (stage / "_config.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
 
 
@@ -355,17 +446,25 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         shutil.copy2(page, stage / "book" / page.name)
     if html:
         shutil.copytree(ensure_mathjax(root), stage / "_vendor" / "mathjax")
+        if (root / "book" / "_static").is_dir():  # the book's CSS (html_static_path in _config.yml)
+            shutil.copytree(root / "book" / "_static", stage / "book" / "_static")
 
     print(f"Executing {len(nbs)} chapter(s) with papermill ({jobs} in parallel) into {stage}", flush=True)
-    tasks = [(str(nb), str(stage / "book" / nb.name), {}, timeout) for nb in nbs]
+    history = root / "_build" / CHAPTER_SECONDS
+    tasks = longest_first([(str(nb), str(stage / "book" / nb.name), {}, timeout) for nb in nbs], history)
     results: list[ChapterResult] = []
     t_exec = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for i, res in enumerate(pool.map(_run_star, tasks), 1):
+        futures = [pool.submit(_run_star, t) for t in tasks]
+        for i, fut in enumerate(as_completed(futures), 1):
+            res = fut.result()
             results.append(res)
             status = "ok  " if res.ok else "FAIL"
             print(f"  [{i}/{len(tasks)}] {status} book/{Path(res.source).name:<34s} {res.seconds:6.1f} s"
                   + ("" if res.ok else f"\n         {res.error}\n         executed copy: {res.output}"), flush=True)
+    order = {nb.name: i for i, nb in enumerate(nbs)}
+    results.sort(key=lambda r: order[Path(r.source).name])  # toc order, whatever the order of completion
+    _record_seconds(history, [r for r in results if r.ok])
     print(f"Executed in {time.perf_counter() - t_exec:.1f} s", flush=True)
     failed = [r for r in results if not r.ok]
     if failed:
