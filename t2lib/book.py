@@ -19,6 +19,7 @@ import argparse
 import ast
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,6 +44,7 @@ __all__ = [
     "staged_config",
     "longest_first",
     "comparable_outputs",
+    "refers_to_api",
     "SKIP_DETERMINISM_TAG",
     "main",
 ]
@@ -399,6 +401,17 @@ def strip_solutions(path: str | os.PathLike) -> int:
     return removed
 
 
+_API_ROLE = re.compile(r"\{(?:py:)?(?:func|class|mod|meth|data|obj|attr|exc)\}`")
+
+
+def refers_to_api(path: str | os.PathLike) -> bool:
+    """Whether a notebook's markdown links to the API reference (a ``{py:func}`` / ``{func}`` ... role)."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    return any(_API_ROLE.search(c.source) for c in nb.cells if c.cell_type == "markdown")
+
+
 def _subset_toc(chapters: Sequence[Path]) -> dict:
     rel = [f"book/{p.stem}" for p in chapters]
     return {"format": "jb-book", "root": rel[0],
@@ -414,7 +427,8 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
     out : path, optional
         Output directory (default ``<root>/_build``): executed copies go to ``out/src``, HTML to ``out/_build/html``.
     chapters : sequence of paths, optional
-        Build a small book of just these notebooks (the first is the root page) instead of ``_toc.yml``.
+        Build a small book of just these notebooks (the first is the root page) instead of ``_toc.yml``;
+        it includes the API reference appendix only if one of them links to it (:func:`refers_to_api`).
     jobs : int
         Chapters executed in parallel (one kernel each).
     student : bool
@@ -479,16 +493,16 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
     t_html = time.perf_counter()
     from . import apiref
 
-    api_docs, api_skipped = apiref.write_api_pages(stage, root)
-    (stage / "_toc.yml").write_text(yaml.safe_dump(apiref.add_to_toc(toc, api_docs), sort_keys=False))
-    print(f"API reference: {len(api_docs)} module page(s)"
-          + "".join(f"; {m} left out ({why})" for m, why in api_skipped.items()), flush=True)
+    if not chapters or any(refers_to_api(r.output) for r in results):  # a small book only when it links there
+        api_docs, api_skipped = apiref.write_api_pages(stage, root)
+        (stage / "_toc.yml").write_text(yaml.safe_dump(apiref.add_to_toc(toc, api_docs), sort_keys=False))
+        print(f"API reference: {len(api_docs)} module page(s)"
+              + "".join(f"; {m} left out ({why})" for m, why in api_skipped.items()), flush=True)
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb) if jb.exists() else (shutil.which("jupyter-book") or "jupyter-book"), "build", str(stage),
            "--path-output", str(out),
            "-W", "-n", "--keep-going", "--quiet"]
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-    import re
 
     log = [re.sub(r"\x1b\[[0-9;]*m", "", ln) for ln in (proc.stdout + proc.stderr).splitlines()]
     (out / "jupyter-book.log").write_text("\n".join(log) + "\n")

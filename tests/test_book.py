@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -218,11 +219,57 @@ def test_longest_chapter_scheduled_first(tmp_path):
     assert book.longest_first(tasks, tmp_path / "missing.json") == tasks  # no history: toc order
 
 
+def _exercise_notebook(path: Path, n: int = 3) -> Path:
+    """A small chapter with ``n`` gated exercises and solutions (the form of CONTRIBUTING.md)."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [md("(ch-drill)=\n# Drill"), code("x = 2", metadata={"tags": ["parameters"]})]
+    for i in range(1, n + 1):
+        nb.cells += [md(f"```{{exercise-start}}\n:label: drill-ex{i}\n```"), md(f"Question {i}: what is x times {i}?"),
+                     md("```{exercise-end}\n```"), md(f"```{{solution-start}} drill-ex{i}\n:class: dropdown\n```"),
+                     code(f"print('ANSWER-{i}', x * {i})"), md(f"The answer is ANSWER-{i}."), md("```{solution-end}\n```")]
+    nb.cells.append(md("## Summary\n\nDone."))
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nbformat.write(nb, str(path))
+    return path
+
+
 @pytest.mark.book
 def test_student_edition_hides_solutions(tmp_path):
-    proc = _run("build", "--out", str(tmp_path / "student"), "--student", "--chapters", "book/01_flops.ipynb")
+    """The student edition's HTML shows the exercises and no solution (markdown or code) of a gated chapter."""
+    nb = _exercise_notebook(tmp_path / "drill.ipynb")
+    proc = _run("build", "--out", str(tmp_path / "student"), "--student", "--chapters", str(nb))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    page = (tmp_path / "student" / "_build" / "html" / "book" / "01_flops.html").read_text()
-    assert page.count('class="exercise') >= 3 and "solution" not in page.lower()
+    page = (tmp_path / "student" / "_build" / "html" / "book" / "drill.html").read_text()
+    assert page.count('class="exercise') >= 3 and "Question 3" in page
+    assert "solution" not in page.lower() and "ANSWER" not in page
+    assert "(student edition)" in page
+    assert "API reference: " not in proc.stdout  # a small book that does not link to the API leaves it out
+
+
+@pytest.mark.book
+def test_student_edition_removes_every_solution_of_every_chapter(built_book, tmp_path):
+    """Every chapter of the book, as executed: all its solutions go, all its exercises stay."""
+    for path in CHAPTERS:
+        copy = tmp_path / path.name
+        shutil.copy2(built_book["src"] / "book" / path.name, copy)
+        before = nbformat.read(str(copy), as_version=4)
+        text = "\n".join(c.source for c in before.cells if c.cell_type == "markdown")
+        n_solutions, n_exercises = text.count("{solution-start}"), text.count("{exercise-start}")
+        assert book.strip_solutions(copy) == n_solutions
+        after = nbformat.read(str(copy), as_version=4)
+        text = "\n".join(c.source for c in after.cells if c.cell_type == "markdown")
+        assert "{solution-start}" not in text and "{solution-end}" not in text
+        assert text.count("{exercise-start}") == n_exercises
+        assert len(after.cells) < len(before.cells) or n_solutions == 0
     full = nbformat.read(str(ROOT / "book" / "01_flops.ipynb"), as_version=4)
     assert any("{solution-start}" in c.source for c in full.cells)  # the source keeps its solutions
+
+
+def test_api_roles_detected(tmp_path):
+    nb = _exercise_notebook(tmp_path / "a.ipynb", n=1)
+    assert not book.refers_to_api(nb)
+    doc = nbformat.read(str(nb), as_version=4)
+    doc.cells.append(nbformat.v4.new_markdown_cell("Computed by {py:func}`t2lib.flops.training_flops`."))
+    nbformat.write(doc, str(nb))
+    assert book.refers_to_api(nb)

@@ -198,3 +198,23 @@ def test_overflow_check_catches_a_wide_table(browser):
     res = page.evaluate(_OVERFLOW_JS, False)
     assert not res["page"] and not res["bad"], res
     page.close()
+
+
+def test_api_reference_documents_every_public_name(built_book):
+    """Every public module has a page in the appendix, with an entry (an anchor) for each of its public names."""
+    from t2lib import apiref
+
+    api = built_book["html"] / "book" / "api"
+    modules, _ = apiref.public_modules()
+    missing = []
+    for page in apiref.module_pages(modules):
+        path = api / (page.docname.rsplit("/", 1)[1] + ".html")
+        if not path.is_file():
+            missing.append(f"no page {path.name}")
+            continue
+        ids = _parse(path).ids
+        names = [*page.documented, *(n for n, _ in page.private_data), *(n for n, _ in page.reexported)]
+        missing += [f"{path.name}: {page.module}.{n}" for n in names if f"{page.module}.{n}" not in ids]
+    assert not missing, "\n".join(missing)
+    landing = (built_book["html"] / "book" / "api.html").read_text()
+    assert all(f"{page}.html" in landing for page in ("api/t2lib-flops", "api/t2lib-t2-law"))
