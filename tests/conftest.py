@@ -1,9 +1,10 @@
 """Test configuration: point the data cache at ../shared/data so nothing is downloaded; build the book once.
 
-The book is built once per session (:func:`built_book`) and every test that needs executed chapters or HTML
-reuses that build. The determinism check needs a second execution of every chapter: it starts in the
-background as soon as the first build has *executed* the chapters (while the first build's HTML is built and
-the other tests run), and the check itself runs last and waits for it. Starting after the first execution
+The book is built once per session (:func:`built_book`), in the background from the end of collection (the
+unit tests run meanwhile; the tests that need the book run after them), and every test that needs executed
+chapters or HTML reuses that build. The determinism check needs a second execution of every chapter: it starts
+in the background as soon as the first build has *executed* the chapters (while the first build's HTML is built
+and the other tests run), and the check itself runs last and waits for it. Starting after the first execution
 means a chapter that caches expensive work (the lab chapter's training runs, cached by ``t2lib.lab`` under
 ``_build/lab_cache`` or ``$T2LIB_LAB_CACHE``) reads the first execution's cache instead of training again.
 """
@@ -21,6 +22,7 @@ if "T2LIB_DATA_DIR" not in os.environ and SHARED.is_dir():
 import shutil
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -36,8 +38,17 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Tests marked ``last`` run at the end, so the background re-execution overlaps everything else."""
-    items.sort(key=lambda item: item.get_closest_marker("last") is not None)  # stable: keeps the order otherwise
+    """Order: tests that do not need the book, then those that do, then those marked ``last``.
+
+    The book build starts in the background once collection is done (:func:`pytest_collection_finish`), so the
+    unit tests run while the chapters execute; the determinism check, last, waits for its second execution.
+    """
+    def rank(item):
+        if item.get_closest_marker("last") is not None:
+            return 2
+        return 1 if "built_book" in getattr(item, "fixturenames", ()) else 0
+
+    items.sort(key=rank)  # stable: the order within each group is kept
 
 
 class _SecondExecution:
@@ -68,45 +79,83 @@ class _SecondExecution:
             self.log.close()
 
 
-@pytest.fixture(scope="session")
-def _second_execution():
-    second = _SecondExecution()
-    yield second
-    second.stop()
+class _Build:
+    """The session's ``python -m t2lib build`` into ``_build/pytest``, run in the background.
+
+    A thread reads its output; when the build reports that every chapter has executed, the determinism check's
+    second execution starts (if the session includes that check).
+    """
+
+    def __init__(self, second: _SecondExecution | None) -> None:
+        shutil.rmtree(BUILD_OUT, ignore_errors=True)
+        self.second, self.lines = second, []
+        self.proc = subprocess.Popen([sys.executable, "-m", "t2lib", "build", "--out", str(BUILD_OUT)],
+                                     cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            if self.second is not None and line.startswith(EXECUTED_MARK) and self.second.proc is None:
+                self.second.start()
+
+    def wait(self) -> tuple[int, str]:
+        self.proc.wait()
+        self.reader.join()
+        return self.proc.returncode, "".join(self.lines)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+_STATE: dict = {}
+
+
+def pytest_collection_finish(session):
+    if not any("built_book" in getattr(item, "fixturenames", ()) for item in session.items):
+        return
+    wants_second = any(item.name == DETERMINISM_TEST for item in session.items)
+    _STATE["second"] = _SecondExecution() if wants_second else None
+    _STATE["build"] = _Build(_STATE["second"])
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if "build" in _STATE:
+        _STATE["build"].stop()
+    if _STATE.get("second") is not None:
+        _STATE["second"].stop()
 
 
 @pytest.fixture(scope="session")
-def built_book(request, _second_execution):
-    """Execute every chapter of ``_toc.yml`` with papermill and build the HTML (once per test session).
+def built_book():
+    """Every chapter of ``_toc.yml`` executed with papermill and the HTML built (once per test session).
 
     Returns a dict with ``out`` (the output directory), ``src`` (executed copies), ``html`` (the HTML root)
-    and ``log`` (the build's printed output). Fails the requesting tests if the build fails. When the session
-    includes the determinism check, its second execution starts as soon as this build's execution is done.
+    and ``log`` (the build's printed output). Fails the requesting tests if the build fails. The build itself
+    started in the background after collection (see :func:`pytest_collection_finish`).
     """
-    wants_second = any(item.name == DETERMINISM_TEST for item in request.session.items)
-    shutil.rmtree(BUILD_OUT, ignore_errors=True)
-    proc = subprocess.Popen([sys.executable, "-m", "t2lib", "build", "--out", str(BUILD_OUT)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        if wants_second and line.startswith(EXECUTED_MARK) and _second_execution.proc is None:
-            _second_execution.start()
-    proc.wait()
-    log = "".join(lines)
+    if "build" not in _STATE:  # e.g. requested only indirectly: start it now
+        _STATE["second"] = _SecondExecution()
+        _STATE["build"] = _Build(_STATE["second"])
+    code, log = _STATE["build"].wait()
     print(log)  # chapter times appear in the pytest log with -s / on failure
-    if proc.returncode != 0:
-        pytest.fail(f"book build failed (exit {proc.returncode}):\n{log[-6000:]}")
+    if code != 0:
+        pytest.fail(f"book build failed (exit {code}):\n{log[-6000:]}")
     return {"out": BUILD_OUT, "src": BUILD_OUT / "src", "html": BUILD_OUT / "_build" / "html", "log": log}
 
 
 @pytest.fixture(scope="session")
-def second_execution(built_book, _second_execution):
+def second_execution(built_book):
     """The executed copies of a second, independent execution of every chapter (``<dir>/book/<chapter>``)."""
-    code, log = _second_execution.wait()
+    second = _STATE.get("second") or _SecondExecution()
+    _STATE["second"] = second
+    code, log = second.wait()
     if code != 0:
         pytest.fail(f"second execution failed (exit {code}):\n{log[-6000:]}")
-    return _second_execution.out / "src"
+    return second.out / "src"
 
 
 @pytest.fixture(scope="session")
