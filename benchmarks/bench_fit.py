@@ -1,86 +1,145 @@
-"""Benchmark: the full Approach-3 protocol (Hoffmann's 4,500-start grid + 4,000 bootstrap refits).
+"""Benchmark: the full Approach-3 protocol (Hoffmann's 4,500-start grid + 4,000 bootstrap refits), measured.
 
-Runs, in one process and on the same 240 points (Besiroglu et al. 2024):
+Everything runs in one process, on the same 240 points (Besiroglu et al. 2024), with BLAS pinned to one thread on
+every side (``threadpoolctl``; multi-threaded OpenBLAS slows small scipy calls by an order of magnitude on a busy
+2-core machine), the same number of repetitions on every side, interleaved (t2lib, reference, t2lib, ...), so
+that machine load hits both alike. CPU time includes the worker processes (``RUSAGE_CHILDREN``).
 
-- **reference**: what the public replication (Besiroglu et al. 2024, ``data_analysis.ipynb``) does --
-  grid: ``scipy.optimize.minimize(method="L-BFGS-B")`` once per start with finite-difference
-  gradients and default tolerances on the summed Huber objective; bootstrap:
-  ``scipy.optimize.minimize(method="BFGS")`` once per resample with the exact gradient (they use
-  autograd; here a plain numpy gradient), started at Hoffmann's unrounded parameters. (L-BFGS-B with
-  finite differences is *not* used for the bootstrap: warm-started near the optimum it stops early,
-  1% above the optimum on the median resample -- the very failure the book's chapter discusses.)
-- **t2lib**: :func:`t2lib.fit.fit_chinchilla` + :func:`t2lib.fit.bootstrap_chinchilla`
-  (batched Newton with analytic derivatives, all starts / resamples at once; the grid's starts split
-  over ``--workers`` processes, default 2 = the cores of the book's machine).
+Sides:
 
-Running the reference in full takes ~10 minutes, so by default it runs on every 10th grid start and
-on the first 200 resamples and its time is extrapolated linearly (per start, per resample); the
-output says so. ``--full`` runs it in full. Both use the same resample counts.
+- **t2lib**: :func:`t2lib.fit.fit_chinchilla` + :func:`t2lib.fit.bootstrap_chinchilla` (batched Newton, analytic
+  gradient and Hessian), each over ``--workers`` processes (default 2 = the book machine's cores).
+- **scipy (fair)**: the same objective written the way a careful scipy user would: plain
+  ``log(exp + exp + exp)`` (as the public replication does, not ``logsumexp``), the analytic gradient, one
+  ``scipy.optimize.minimize`` per start (L-BFGS-B, default tolerances, objective divided by ``delta**2`` so that
+  they are meaningful) and per resample (BFGS, started at the full-data optimum, as t2lib's bootstrap is), in one
+  process. By default it runs **every** start and resample (``--sample K`` runs an unbiased random sample of K
+  starts and K resamples instead and scales the time by the sampled fraction; the output says so).
+- **chinchilla package** (``pip install -r requirements/bench.txt``; never a book dependency): its own fitting
+  step (``Chinchilla._evaluate_params``: BFGS per start, numeric gradients) with the Huber-on-log-loss objective,
+  on the same grid. It has no bootstrap. Measured on a random sample of ``--chinchilla-sample`` starts
+  (default 300; ``0`` = all 4,500) and scaled, stated in the output; skipped when the package is not installed.
 
-Usage: ``T2LIB_DATA_DIR=... python benchmarks/bench_fit.py [--grid-stride 10] [--n-boot-ref 200] [--full]``
+Same-optimum checks: the grid optimum of each side against t2lib's, and the bootstrap objectives resample by
+resample.
+
+Usage: ``T2LIB_DATA_DIR=... python benchmarks/bench_fit.py [--repeat 1] [--sample K] [--workers 2]``
 """
 from __future__ import annotations
 
 import argparse
+import resource
+import tempfile
 import time
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import logsumexp
+from threadpoolctl import threadpool_limits
 
 from t2lib import fit
 from t2lib.data import load_chinchilla
-from t2lib.laws import HOFFMANN_2022_UNROUNDED
 
 DELTA = 1e-3
 N_BOOT = 4000
 SEED = 42
 
 
-def reference_objective(theta, lN, lD, lL, w):
-    """Straightforward summed Huber objective (Epoch-style: logsumexp over the three terms)."""
+# --------------------------------------------------------------------------- the fair scipy reference
+def objective_grad(theta, lN, lD, lL, w):
+    """Summed Huber objective / delta^2 and its analytic gradient, with plain log(exp + exp + exp)."""
     a, b, e, al, be = theta
-    pred = logsumexp([a - al * lN, b - be * lD, np.full_like(lN, e)], axis=0)
-    r = pred - lL
-    h = np.where(np.abs(r) <= DELTA, 0.5 * r**2, DELTA * (np.abs(r) - 0.5 * DELTA))
-    return float(np.sum(w * h))
+    t1 = np.exp(a - al * lN)
+    t2 = np.exp(b - be * lD)
+    t3 = np.exp(e)
+    s = t1 + t2 + t3
+    r = np.log(s) - lL
+    c = np.clip(r, -DELTA, DELTA)
+    f = np.dot(w, c * (r - 0.5 * c))
+    cw = w * c / s
+    g = np.array([cw @ t1, cw @ t2, cw.sum() * t3, -(cw * lN) @ t1, -(cw * lD) @ t2])
+    return f / DELTA**2, g / DELTA**2
 
 
-def reference_objective_grad(theta, lN, lD, lL, w):
-    """Summed Huber objective and its gradient (chain rule through the log-sum-exp)."""
-    a, b, e, al, be = theta
-    u = np.stack([a - al * lN, b - be * lD, np.full_like(lN, e)])
-    pred = logsumexp(u, axis=0)
-    p = np.exp(u - pred)
-    r = pred - lL
-    h = np.where(np.abs(r) <= DELTA, 0.5 * r**2, DELTA * (np.abs(r) - 0.5 * DELTA))
-    c = w * np.clip(r, -DELTA, DELTA)
-    grad = np.array([c @ p[0], c @ p[1], c @ p[2], -(c * lN) @ p[0], -(c * lD) @ p[1]])
-    return float(np.sum(w * h)), grad
+def scipy_fit(x0, lN, lD, lL, w, method):
+    with np.errstate(all="ignore"):
+        res = minimize(objective_grad, x0, args=(lN, lD, lL, w), jac=True, method=method)
+    return res.x, res.fun * DELTA**2, res.success
 
 
-def reference_fit(x0, lN, lD, lL, w):
-    """Grid start: L-BFGS-B, finite differences, default tolerances."""
-    res = minimize(reference_objective, x0, args=(lN, lD, lL, w), method="L-BFGS-B")
-    return res.x, res.fun, res.success
+# --------------------------------------------------------------------------- timing
+def _cpu() -> float:
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
 
 
-def reference_boot(x0, lN, lD, lL, w):
-    """Bootstrap resample: BFGS with the exact gradient, default tolerances."""
-    res = minimize(reference_objective_grad, x0, args=(lN, lD, lL, w), method="BFGS", jac=True)
-    return res.x, res.fun, res.success
+class Clock:
+    def __enter__(self):
+        self.w, self.c = time.perf_counter(), _cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.w, _cpu() - self.c
+
+
+def run_t2lib(N, D, L, workers):
+    with Clock() as cg:
+        best = fit.fit_chinchilla(N, D, L, delta=DELTA, workers=workers)
+    with Clock() as cb:
+        boot = fit.bootstrap_chinchilla(N, D, L, n_resamples=N_BOOT, seed=SEED, scheme="epoch", start=best.theta,
+                                        workers=workers)
+    return best, boot, cg, cb
+
+
+def run_scipy(lN, lD, lL, grid, W, start, starts_idx, boot_idx):
+    ones = np.ones(lN.size)
+    with Clock() as cg:
+        ref = [scipy_fit(grid[i], lN, lD, lL, ones, "L-BFGS-B") for i in starts_idx]
+    with Clock() as cb:
+        rboot = [scipy_fit(start, lN, lD, lL, W[i], "BFGS") for i in boot_idx]
+    return ref, rboot, cg, cb
+
+
+def run_chinchilla_pkg(N, D, L, grid, idx):
+    """The chinchilla package's own per-start fit (its ``_evaluate_params`` + BFGS), Huber on log loss."""
+    import logging
+
+    from chinchilla import Chinchilla
+
+    def huber_log(y_true, y_pred):
+        r = np.log(np.clip(y_pred, 1e-300, None)) - np.log(y_true)
+        c = np.clip(r, -DELTA, DELTA)
+        return c * (r - 0.5 * c)
+
+    # the package's parametrisation: (e, a, b, alpha, beta) with E = exp(e), A = exp(a), B = exp(b); the grid of
+    # Hoffmann et al. in that order
+    pg = {"e": np.arange(-1.0, 1.5, 0.5), "a": np.arange(0.0, 30.0, 5.0), "b": np.arange(0.0, 30.0, 5.0),
+          "alpha": np.arange(0.0, 2.5, 0.5), "beta": np.arange(0.0, 2.5, 0.5)}
+    tmp = tempfile.mkdtemp(prefix="bench_chinchilla")
+    cc = Chinchilla(tmp, param_grid=pg, loss_fn=huber_log, log_level=logging.ERROR)
+    cc._const = dict(log_N=np.log(N), log_D=np.log(D), y_true=L, weights=None)
+    cc._autoscale_range = np.array(list(map(np.ptp, pg.values())))
+    starts = grid[:, [2, 0, 1, 3, 4]] / cc._autoscale_range  # t2lib's (a, b, e, alpha, beta) -> (e, a, b, ...)
+    with Clock() as c:
+        out = []
+        for i in idx:
+            with np.errstate(all="ignore"):
+                res = minimize(cc._evaluate_params, starts[i], method=cc.algorithm)
+            out.append((res.x * cc._autoscale_range, res.fun * lN_size(N)))
+    return out, c
+
+
+def lN_size(N):
+    return float(np.size(N))  # the package minimises the *mean* loss; the book's objective is the sum
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--grid-stride", type=int, default=10, help="reference runs every k-th grid start")
-    ap.add_argument("--n-boot-ref", type=int, default=200, help="reference refits this many resamples")
-    ap.add_argument("--full", action="store_true", help="run the reference on the full protocol")
-    ap.add_argument("--repeat", type=int, default=3, help="t2lib timing: best of this many runs")
-    ap.add_argument("--workers", type=int, default=2, help="t2lib: processes over which the grid starts are split")
+    ap.add_argument("--repeat", type=int, default=1, help="repetitions of every side (interleaved)")
+    ap.add_argument("--sample", type=int, default=0, help="scipy: random sample of K starts and K resamples (0 = all)")
+    ap.add_argument("--chinchilla-sample", type=int, default=300, help="chinchilla package: sampled starts (0 = all)")
+    ap.add_argument("--workers", type=int, default=2, help="t2lib: processes for the starts and the resamples")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the random samples of starts")
     args = ap.parse_args()
-    stride = 1 if args.full else args.grid_stride
-    n_boot_ref = N_BOOT if args.full else args.n_boot_ref
 
     df = load_chinchilla()
     df = df[~df["outlier"]]
@@ -88,65 +147,86 @@ def main() -> None:
     lN, lD, lL = np.log(N), np.log(D), np.log(L)
     grid = fit.hoffmann_grid()
     W = fit.resample_counts(len(L), N_BOOT, SEED, scheme="epoch")
-    ones = np.ones(len(L))
+    rng = np.random.default_rng(args.seed)
+    if args.sample:
+        starts_idx = np.sort(rng.choice(len(grid), args.sample, replace=False))
+        boot_idx = np.sort(rng.choice(N_BOOT, args.sample, replace=False))
+    else:
+        starts_idx, boot_idx = np.arange(len(grid)), np.arange(N_BOOT)
+    try:
+        import chinchilla  # noqa: F401
+        have_pkg = True
+    except ImportError:
+        have_pkg = False
+    pkg_idx = (np.sort(rng.choice(len(grid), args.chinchilla_sample, replace=False)) if args.chinchilla_sample
+               else np.arange(len(grid)))
 
-    # ---------------------------------------------------------------- t2lib (full protocol)
-    walls, cpus = [], []
-    for _ in range(args.repeat):
-        t0, c0 = time.perf_counter(), time.process_time()
-        best = fit.fit_chinchilla(N, D, L, delta=DELTA, workers=args.workers)
-        t_grid = time.perf_counter() - t0
-        boot = fit.bootstrap_chinchilla(N, D, L, n_resamples=N_BOOT, seed=SEED, scheme="epoch", start=best.theta)
-        walls.append((time.perf_counter() - t0, t_grid))
-        cpus.append(time.process_time() - c0)
-    k = int(np.argmin([w[0] for w in walls]))
-    t_t2, t_t2_grid = walls[k]
-    print(f"t2lib    : grid {t_t2_grid:6.2f} s + bootstrap {t_t2 - t_t2_grid:5.2f} s = {t_t2:6.2f} s wall "
-          f"(CPU of this process {cpus[k]:.2f} s; {args.workers} worker(s); best of {args.repeat}; "
-          f"all runs {[round(w[0], 2) for w in walls]})")
-    print(f"           grid optimum {best.objective:.12e}, converged={best.converged}; "
-          f"bootstrap converged {boot.converged.sum()}/{N_BOOT}")
+    t2_runs, sp_runs, pkg_runs = [], [], []
+    with threadpool_limits(1):
+        for _ in range(args.repeat):  # interleaved: load changes hit every side alike
+            best, boot, cg, cb = run_t2lib(N, D, L, args.workers)
+            t2_runs.append((cg, cb))
+            ref, rboot, sg, sb = run_scipy(lN, lD, lL, grid, W, best.theta, starts_idx, boot_idx)
+            sp_runs.append((sg, sb))
+            if have_pkg:
+                pres, pc = run_chinchilla_pkg(N, D, L, grid, pkg_idx)
+                pkg_runs.append(pc)
 
-    # ---------------------------------------------------------------- reference
-    sub = grid[::stride]
-    t0 = time.perf_counter()
-    ref = [reference_fit(x0, lN, lD, lL, ones) for x0 in sub]
-    t_ref_grid = time.perf_counter() - t0
-    ok = [r for r in ref if r[2]]
-    ref_best = min(ok, key=lambda r: r[1])
-    boot_idx = np.arange(n_boot_ref)
-    t0 = time.perf_counter()
-    x_h = fit.theta_from_law(HOFFMANN_2022_UNROUNDED)
-    ref_boot = [reference_boot(x_h, lN, lD, lL, W[i]) for i in boot_idx]
-    t_ref_boot = time.perf_counter() - t0
-    est_grid = t_ref_grid * len(grid) / len(sub)
-    est_boot = t_ref_boot * N_BOOT / n_boot_ref
-    t_ref = est_grid + est_boot
-    scope = "full protocol" if args.full else (f"ran {len(sub)} of {len(grid)} starts and {n_boot_ref} of {N_BOOT} "
-                                                 "resamples; times extrapolated linearly")
-    print(f"reference: grid {est_grid:6.1f} s + bootstrap {est_boot:5.1f} s = {t_ref:6.1f} s wall ({scope}; "
-          f"measured {t_ref_grid:.1f} s + {t_ref_boot:.1f} s; {t_ref_grid / len(sub) * 1e3:.0f} ms per start, "
-          f"{t_ref_boot / n_boot_ref * 1e3:.0f} ms per resample)")
-    print(f"           grid optimum {ref_best[1]:.12e}; {len(ok)}/{len(sub)} starts report success")
-    # the reference's best start, polished (analytic gradient, objective / delta^2, tight tolerances)
-    pol = minimize(lambda t: tuple(np.array(reference_objective_grad(t, lN, lD, lL, ones), dtype=object)
-                                   / DELTA**2), ref_best[0], jac=True, method="L-BFGS-B",
-                   options=dict(ftol=1e-15, gtol=1e-12, maxiter=10000))
-    print(f"           reference best start polished by scipy: {pol.fun * DELTA**2:.12e} "
-          f"(relative to t2lib {(pol.fun * DELTA**2 - best.objective) / best.objective:+.1e})")
+    def med(xs):
+        return float(np.median(xs))
+
+    scale_g, scale_b = len(grid) / len(starts_idx), N_BOOT / len(boot_idx)
+    t2_w = med([g.wall + b.wall for g, b in t2_runs])
+    t2_c = med([g.cpu + b.cpu for g, b in t2_runs])
+    sp_w = med([g.wall * scale_g + b.wall * scale_b for g, b in sp_runs])
+    sp_c = med([g.cpu * scale_g + b.cpu * scale_b for g, b in sp_runs])
+    print("Conditions: BLAS pinned to 1 thread on every side (threadpoolctl); "
+          f"{args.repeat} interleaved repetition(s) per side, medians shown; CPU includes worker processes. "
+          "Timings on a shared, loaded machine: compare ratios, not absolute seconds.")
+    print(f"t2lib         : grid {med([g.wall for g, _ in t2_runs]):6.2f} s + bootstrap "
+          f"{med([b.wall for _, b in t2_runs]):5.2f} s = {t2_w:6.2f} s wall, {t2_c:6.2f} s CPU "
+          f"(grid {med([g.cpu for g, _ in t2_runs]):.2f} s CPU) "
+          f"({args.workers} worker process(es))")
+    scope = ("all 4,500 starts and 4,000 resamples, measured" if not args.sample else
+             f"a random sample of {args.sample} starts and {args.sample} resamples (seed {args.seed}), "
+             f"times x {scale_g:.1f} and x {scale_b:.1f}")
+    print(f"scipy (fair)  : grid {med([g.wall for g, _ in sp_runs]) * scale_g:6.1f} s + bootstrap "
+          f"{med([b.wall for _, b in sp_runs]) * scale_b:5.1f} s = {sp_w:6.1f} s wall, {sp_c:6.1f} s CPU ({scope}; "
+          f"{med([g.wall for g, _ in sp_runs]) / len(starts_idx) * 1e3:.2f} ms per start, "
+          f"{med([b.wall for _, b in sp_runs]) / len(boot_idx) * 1e3:.2f} ms per resample; one process)")
+    if have_pkg:
+        sc = len(grid) / len(pkg_idx)
+        pk_w, pk_c = med([c.wall for c in pkg_runs]) * sc, med([c.cpu for c in pkg_runs]) * sc
+        pscope = "all 4,500 starts" if len(pkg_idx) == len(grid) else f"a random sample of {len(pkg_idx)} starts x {sc:.1f}"
+        print(f"chinchilla pkg: grid {pk_w:6.1f} s wall, {pk_c:6.1f} s CPU ({pscope}; one process; no bootstrap)")
+    else:
+        print("chinchilla pkg: not installed (pip install -r requirements/bench.txt) -- skipped")
 
     # ---------------------------------------------------------------- same optimum?
+    ok = [r for r in ref if r[2] and np.isfinite(r[1])]
+    ref_best = min(ok, key=lambda r: r[1])
     d_grid = (ref_best[1] - best.objective) / best.objective
-    f_ref = np.array([r[1] for r in ref_boot])
+    f_ref = np.array([r[1] for r in rboot])
     f_t2 = boot.objective[boot_idx]
     d_boot = (f_ref - f_t2) / f_t2
-    print(f"optimum  : grid (reference - t2lib)/t2lib = {d_grid:+.2e}; "
-          f"bootstrap (same {n_boot_ref} resamples) median {np.median(d_boot):+.2e}, "
-          f"min {d_boot.min():+.2e}, max {d_boot.max():+.2e}; "
-          f"|diff| <= 1e-9 or t2lib lower in {np.mean((np.abs(d_boot) <= 1e-9) | (d_boot > 0)):.1%}")
-    print(f"           max |theta difference| grid {np.abs(ref_best[0] - best.theta).max():.1e}, "
-          f"bootstrap {np.abs(np.array([r[0] for r in ref_boot]) - boot.theta[boot_idx]).max():.1e}")
-    print(f"speed-up : {t_ref / t_t2:.0f}x  (t2lib {t_t2:.2f} s vs reference {t_ref:.0f} s)")
+    print(f"optimum       : t2lib grid {best.objective:.12e} (converged={best.converged}); scipy best of "
+          f"{len(starts_idx)} starts {ref_best[1]:.12e} ({d_grid:+.1e} relative; {len(ok)} report success)")
+    print(f"                bootstrap, same {len(boot_idx)} resamples: (scipy - t2lib)/t2lib median "
+          f"{np.median(d_boot):+.1e}, max {d_boot.max():+.1e}, min {d_boot.min():+.1e}; t2lib lower or within "
+          f"1e-9 in {np.mean((np.abs(d_boot) <= 1e-9) | (d_boot > 0)):.1%}; t2lib converged "
+          f"{boot.converged.sum()}/{N_BOOT}")
+    if have_pkg:
+        pbest = min((r for r in pres if np.isfinite(r[1])), key=lambda r: r[1])
+        print(f"                chinchilla pkg best of its {len(pkg_idx)} starts {pbest[1]:.12e} "
+              f"({(pbest[1] - best.objective) / best.objective:+.1e} relative)")
+    t2_gw, t2_gc = med([g.wall for g, _ in t2_runs]), med([g.cpu for g, _ in t2_runs])
+    print(f"ratio         : scipy (fair) / t2lib = {sp_w / t2_w:.1f}x wall, {sp_c / t2_c:.1f}x CPU (full protocol)"
+          + (f"; chinchilla pkg grid / t2lib grid = {pk_w / t2_gw:.1f}x wall, {pk_c / t2_gc:.1f}x CPU" if have_pkg else ""))
+    print("                (wall ratios compare one scipy process with t2lib's worker processes; on a loaded machine "
+          "the CPU ratio is the steadier figure)")
+    goal = 1.5
+    print(f"goal          : full protocol <= {goal} s wall on 2 cores: {'met' if t2_w <= goal else 'not met'} "
+          f"({t2_w:.2f} s under the present load)")
 
 
 if __name__ == "__main__":

@@ -56,7 +56,11 @@ STAGED_FILES = ("_config.yml", "references.bib")
 # --------------------------------------------------------------------------- discovery
 def project_root(start: Path | None = None) -> Path:
     """The directory holding ``_toc.yml``: searched upwards from ``start`` (default: cwd), then next to the package."""
-    here = Path(start or Path.cwd()).resolve()
+    if start is not None and not isinstance(start, (str, os.PathLike)):
+        raise ValueError(f"start must be a path (str or os.PathLike) or None; got {start!r}")
+    if start is not None and not Path(start).is_dir():
+        raise ValueError(f"start must be an existing directory; got {str(start)!r}")
+    here = Path(start if start is not None else Path.cwd()).resolve()
     for d in (here, *here.parents):
         if (d / "_toc.yml").is_file() and (d / "book").is_dir():
             return d
@@ -87,6 +91,11 @@ def toc_chapters(root: Path | None = None, notebooks_only: bool = True) -> list[
     """
     import yaml
 
+    from . import _validate as v
+
+    if root is not None:
+        v.path("root", root, kind="dir")
+    v.flag("notebooks_only", notebooks_only)
     root = project_root(root)
     toc = yaml.safe_load((root / "_toc.yml").read_text())
     out = []
@@ -125,7 +134,13 @@ def chapter_parameters(path: str | os.PathLike) -> list[Parameter]:
     """Parse the ``parameters`` cell of a chapter: every top-level assignment, with its trailing comment."""
     import nbformat
 
-    nb = nbformat.read(str(path), as_version=4)
+    from . import _validate as v
+
+    path = v.path("path", path, suffix=NOTEBOOK_SUFFIX)
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # not JSON, not a notebook
+        raise ValueError(f"path must be a Jupyter notebook; {str(path)!r} cannot be read: {exc}") from None
     src = _parameters_cell(nb).source
     tree = ast.parse(src)
     comments: dict[int, str] = {}
@@ -147,13 +162,55 @@ def chapter_parameters(path: str | os.PathLike) -> list[Parameter]:
 
 
 def validate_parameters(path: str | os.PathLike, params: dict[str, Any]) -> None:
-    """Raise ``ValueError`` listing the chapter's parameters if ``params`` has a name the chapter does not define."""
-    known = [p.name for p in chapter_parameters(path)]
-    unknown = sorted(set(params) - set(known))
+    """Raise ``ValueError`` if ``params`` has a name the chapter does not define, or a value whose type does not
+    match the chapter's default (an int or float where the default is a number, a bool for a bool, ...).
+
+    The check runs before any kernel starts, so ``-p N_PARAMS abc`` is reported as a bad value of ``N_PARAMS``.
+    """
+    from . import _validate as v
+
+    v.mapping("params", params)
+    defaults = {p.name: p for p in chapter_parameters(path)}
+    known = list(defaults)
+    unknown = sorted(set(params) - set(known), key=str)
     if unknown:
         raise ValueError(
-            f"unknown parameter(s) {unknown} for {Path(path).name}; its parameters are: {', '.join(known)}"
+            f"params: unknown parameter(s) {unknown} for {Path(path).name}; its parameters are: {', '.join(known)}"
         )
+    for name, value in params.items():
+        _check_parameter_type(name, value, defaults[name])
+
+
+def _kind(x: Any) -> str | None:
+    if isinstance(x, bool):
+        return "bool"
+    if isinstance(x, (int, float)):
+        return "number"
+    for t, k in ((str, "str"), (list, "list"), (tuple, "list"), (dict, "dict")):
+        if isinstance(x, t):
+            return k
+    return None
+
+
+def _check_parameter_type(name: str, value: Any, param: Parameter) -> None:
+    """Raise unless ``value`` has the kind of the parameter's default (number, bool, str, list, dict)."""
+    import math
+
+    if isinstance(param.default, str) and param.default == param.source:
+        return  # the default is an expression (e.g. ``2 * N``), not a literal: nothing to compare with
+    want = _kind(param.default)
+    if want is None:
+        return
+    got = _kind(value)
+    if want == "number" and got == "number" and isinstance(param.default, int) and not isinstance(value, int):
+        if not float(value).is_integer():
+            raise ValueError(f"{name} must be an integer like its default {param.source}; got {value!r}")
+    if got != want:
+        desc = {"number": "a number", "bool": "True or False", "str": "a string", "list": "a list", "dict": "a mapping"}
+        raise ValueError(f"{name} must be {desc[want]} like its default {param.source or repr(param.default)}; "
+                         f"got {value!r}")
+    if got == "number" and not math.isfinite(float(value)):
+        raise ValueError(f"{name} must be a finite number like its default {param.source}; got {value!r}")
 
 
 def parameter_table(root: Path | None = None, include_root: bool = False):
@@ -166,6 +223,9 @@ def parameter_table(root: Path | None = None, include_root: bool = False):
     import nbformat
     import pandas as pd
 
+    from . import _validate as v
+
+    v.flag("include_root", include_root)
     rows = []
     chapters = toc_chapters(root)
     for nb_path in chapters if include_root else chapters[1:]:
@@ -215,7 +275,8 @@ def run_chapter(source: str | os.PathLike, output: str | os.PathLike, parameters
                             log_output=False, report_mode=False)
     except pm.PapermillExecutionError as e:
         first_line = (e.source or "").strip().splitlines()[0] if (e.source or "").strip() else ""
-        err = f"cell {e.cell_index} (execution count {e.exec_count}, `{first_line[:60]}`) raised {e.ename}: {e.evalue}"
+        index = _source_cell_index(output, e.cell_index)
+        err = f"cell {index} (execution count {e.exec_count}, `{first_line[:60]}`) raised {e.ename}: {e.evalue}"
     except Exception as e:  # kernel death, timeout, bad notebook
         err = f"{type(e).__name__}: {e}"
     return ChapterResult(str(source), str(output), time.perf_counter() - t0, err)
@@ -283,6 +344,19 @@ def comparable_outputs(path: str | os.PathLike, skip_tag: str = SKIP_DETERMINISM
     return cells
 
 
+def _source_cell_index(executed: Path, index: int) -> int:
+    """The index in the *source* notebook of cell ``index`` of the executed copy (papermill injects a
+    ``injected-parameters`` cell after the parameters cell, which shifts every later cell by one)."""
+    try:
+        import nbformat
+
+        nb = nbformat.read(str(executed), as_version=4)
+        injected = [i for i, c in enumerate(nb.cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    except Exception:  # noqa: BLE001 - the copy may be unreadable after a kernel crash: report papermill's index
+        return index
+    return index - sum(1 for i in injected if i < index)
+
+
 def _run_star(args):
     """Worker: run one chapter with the kernel's stderr chatter sent to a log file next to the executed copy."""
     log = Path(args[1]).with_suffix(".stderr.log")
@@ -301,7 +375,9 @@ def clean_notebook(path: str | os.PathLike) -> bool:
     """Strip outputs, execution counts and papermill metadata in place; return True if the file changed."""
     import nbformat
 
-    path = Path(path)
+    from . import _validate as v
+
+    path = v.path("path", path, suffix=NOTEBOOK_SUFFIX)
     before = path.read_text()
     nb = nbformat.reads(before, as_version=4)
     for cell in nb.cells:
@@ -560,17 +636,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     c.add_argument("notebooks", nargs="+")
 
     a = ap.parse_args(argv)
+    try:
+        return _dispatch(a)
+    except (ValueError, FileNotFoundError) as e:  # user errors: one line, exit 2 (no traceback)
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def _check_cli(a) -> None:
+    """Argument checks of the CLI that argparse does not do (before any kernel starts)."""
+    from . import _validate as v
+
+    for opt in ("timeout", "jobs"):
+        if getattr(a, opt, None) is not None and getattr(a, opt) < 1:
+            raise ValueError(f"--{opt} must be a positive integer; got {getattr(a, opt)}")
+    for nb in ([a.notebook] if a.cmd == "run" else []) + list(getattr(a, "chapters", None) or []) + (
+            list(a.notebooks) if a.cmd in ("params", "clean") else []):
+        v.path("notebook", nb, suffix=NOTEBOOK_SUFFIX)
+
+
+def _dispatch(a) -> int:
+    _check_cli(a)
     if a.cmd == "build":
         return build(a.out, a.chapters, a.jobs, a.student, a.timeout, html=not a.no_html)
     if a.cmd == "run":
         params = {name: _parse_value(val) for name, val in a.parameter}
         src = Path(a.notebook)
         dst = Path(a.outdir) / src.name
-        try:
-            res = run_chapter(src, dst, params, a.timeout)
-        except ValueError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 2
+        res = run_chapter(src, dst, params, a.timeout)  # bad names or values raise before the kernel starts
         if res.ok:
             print(f"ok   {src}  {res.seconds:.1f} s  -> {dst}")
             return 0

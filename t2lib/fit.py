@@ -86,6 +86,7 @@ THETA_NAMES = ("log_A", "log_B", "log_E", "alpha", "beta")
 _N_PARAMS = 5
 _EIG_FLOOR = 1e-10  # smallest |eigenvalue| used in a Newton step, relative to the largest
 _BLOCK = 16384  # elements per (rows, n) block in the batched objective
+_MAX_COUNTS = 10**9  # largest bootstrap count matrix (n_resamples * n) built
 
 
 # --------------------------------------------------------------------------- helpers
@@ -114,13 +115,14 @@ def huber(r, delta: float = 1e-3) -> np.ndarray:
         Threshold between the quadratic and the linear regime, ``delta > 0``.
     """
     r = v.finite("r", r)
-    delta = float(v.positive("delta", delta))
+    delta = _check_delta(delta)
     c = np.clip(r, -delta, delta)
     return c * (r - 0.5 * c)
 
 
 def theta_from_law(law: ChinchillaLaw) -> np.ndarray:
     r"""The vector :math:`(\log A, \log B, \log E, \alpha, \beta)` of a law."""
+    v.law("law", law, ChinchillaLaw)
     return np.array([np.log(law.A), np.log(law.B), np.log(law.E), law.alpha, law.beta])
 
 
@@ -146,11 +148,18 @@ def _check_data(N, D, loss) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return N, D, loss
 
 
+_DELTA_MAX = 1e6  # a Huber threshold on log-residuals beyond this is a plain least-squares fit (and delta**2 overflows)
+
+
 def _check_delta(delta) -> float:
-    arr = v.positive("delta", delta)
-    if arr.ndim != 0:
-        raise ValueError(f"delta must be a scalar; got shape {arr.shape}")
-    return float(arr)
+    return v.scalar("delta", delta, 0.0, _DELTA_MAX, hi_open=False)
+
+
+def _check_weights(weights, n: int) -> np.ndarray:
+    w = v.nonnegative("weights", weights)
+    if w.ndim == 0 or w.shape[-1] != n:
+        raise ValueError(f"weights must have a last axis of length n = {n}; got shape {w.shape}")
+    return w
 
 
 def _check_theta(name: str, theta) -> np.ndarray:
@@ -166,8 +175,8 @@ def predict_log_loss(theta, N, D) -> np.ndarray:
     ``theta`` may be ``(5,)`` or ``(S, 5)``; the result has shape ``(n,)`` or ``(S, n)``.
     """
     theta = _check_theta("theta", theta)
-    lN = np.log(v.positive("N", N))
-    lD = np.log(v.positive("D", D))
+    N, D = v.broadcast(N=v.positive("N", N), D=v.positive("D", D))
+    lN, lD = np.log(N), np.log(D)
     t = np.atleast_2d(theta)
     u = np.stack(np.broadcast_arrays(t[:, :1] - t[:, 3:4] * lN, t[:, 1:2] - t[:, 4:5] * lD, t[:, 2:3] + 0 * lN))
     m = u.max(axis=0)
@@ -201,9 +210,7 @@ def huber_objective(theta, N, D, loss, *, delta: float = 1e-3, weights=None) -> 
     h = c * (r - 0.5 * c)
     if weights is None:
         return h.sum(axis=-1)
-    w = v.nonnegative("weights", weights)
-    if w.shape[-1] != N.size:
-        raise ValueError(f"weights must have a last axis of length n = {N.size}; got shape {w.shape}")
+    w = _check_weights(weights, N.size)
     return (w * h).sum(axis=-1)
 
 
@@ -231,9 +238,10 @@ def huber_derivatives(theta, N, D, loss, *, delta: float = 1e-3, weights=None):
     T = np.atleast_2d(t)
     W = None
     if weights is not None:
-        W = v.nonnegative("weights", weights)
-        if W.shape[-1] != N.size:
-            raise ValueError(f"weights must have a last axis of length n = {N.size}; got shape {W.shape}")
+        W = _check_weights(weights, N.size)
+        if W.ndim > 2 or (W.ndim == 2 and W.shape[0] not in (1, T.shape[0])):
+            raise ValueError(f"weights must have shape (n,) or (S, n) with S = {T.shape[0]} rows of theta; "
+                             f"got shape {W.shape}")
         W = np.broadcast_to(W, (T.shape[0], N.size))
     prob = _HuberProblem(np.log(N), np.log(D), np.log(loss), delta, weights=W)
     f, g, H = prob.fgh(T, np.arange(T.shape[0]))
@@ -423,7 +431,16 @@ def minimize_batched(fgh: Callable, f: Callable, x0: np.ndarray, *, maxiter: int
     maxiter, rtol, ftol, max_backtrack, radius0
         Iteration cap, stopping tolerances, line-search cap and initial step-length cap.
     """
-    x = np.array(x0, dtype=float, copy=True)
+    v.function("fgh", fgh)
+    v.function("f", f)
+    x = v.finite("x0", x0).copy()
+    if x.ndim != 2:
+        raise ValueError(f"x0 must be a 2-D array of starts, shape (S, p); got shape {x.shape}")
+    maxiter = v.integer("maxiter", maxiter, 1)
+    rtol = v.scalar("rtol", rtol, 0.0, 1.0, lo_open=False)
+    ftol = v.scalar("ftol", ftol, 0.0, 1.0, lo_open=False)
+    max_backtrack = v.integer("max_backtrack", max_backtrack, 1, 1000)
+    radius0 = v.positive_scalar("radius0", radius0)
     S, p = x.shape
     conv = np.zeros(S, dtype=bool)
     nit = np.zeros(S, dtype=int)
@@ -536,23 +553,26 @@ def _prepare(N, D, loss, delta):
 
 def _minimize_chunk(args) -> BatchResult:
     """Worker of :func:`fit_chinchilla` with ``workers > 1``: run one block of starts."""
-    lN, lD, lL, delta, starts, maxiter = args
-    prob = _HuberProblem(lN, lD, lL, delta)
+    lN, lD, lL, delta, starts, maxiter, weights = args
+    prob = _HuberProblem(lN, lD, lL, delta, weights=weights)
     return minimize_batched(prob.fgh, prob.f, starts, maxiter=maxiter)
 
 
-def _minimize_starts(lN, lD, lL, delta, starts, maxiter, workers) -> BatchResult:
-    """Run every start, in ``workers`` processes over interleaved blocks of starts (each row is independent)."""
+def _minimize_starts(lN, lD, lL, delta, starts, maxiter, workers, weights=None) -> BatchResult:
+    """Run every start, in ``workers`` processes over interleaved blocks of starts (each row is independent).
+
+    ``weights`` (``(S, n)``, one row per start, or ``None``) travel with their starts."""
     if workers == 1 or starts.shape[0] < 2 * workers:
-        return _minimize_chunk((lN, lD, lL, delta, starts, maxiter))
+        return _minimize_chunk((lN, lD, lL, delta, starts, maxiter, weights))
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     order = np.concatenate([np.arange(w, starts.shape[0], workers) for w in range(workers)])  # interleaved: balanced
     blocks = np.array_split(starts[order], workers)
+    wblocks = [None] * workers if weights is None else np.array_split(weights[order], workers)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        parts = list(pool.map(_minimize_chunk, [(lN, lD, lL, delta, b, maxiter) for b in blocks]))
+        parts = list(pool.map(_minimize_chunk, [(lN, lD, lL, delta, b, maxiter, w) for b, w in zip(blocks, wblocks)]))
     inv = np.argsort(order)
     return BatchResult(x=np.concatenate([r.x for r in parts])[inv], f=np.concatenate([r.f for r in parts])[inv],
                        converged=np.concatenate([r.converged for r in parts])[inv],
@@ -589,15 +609,13 @@ def fit_chinchilla(N, D, loss, *, delta: float = 1e-3, starts=None, maxiter: int
     -------
     FitResult
     """
-    if not isinstance(workers, (int, np.integer)) or isinstance(workers, bool) or workers < 1:
-        raise ValueError(f"workers must be a positive integer (allowed range: workers >= 1); got {workers!r}")
+    workers = v.integer("workers", workers, 1, 1024)
+    maxiter = v.integer("maxiter", maxiter, 1)
     lN, lD, lL, delta = _prepare(N, D, loss, delta)
     starts = hoffmann_grid() if starts is None else _check_theta("starts", starts)
     starts = np.atleast_2d(starts)
     if starts.ndim != 2:
         raise ValueError(f"starts must have shape (S, 5); got shape {starts.shape}")
-    if int(maxiter) < 1:
-        raise ValueError(f"maxiter must be a positive integer (allowed range: maxiter >= 1); got {maxiter!r}")
     prob = _HuberProblem(lN, lD, lL, delta)
     st = _minimize_starts(lN, lD, lL, delta, starts, int(maxiter), int(workers))
     cand = np.where(st.converged & np.isfinite(st.f), st.f, np.inf)
@@ -634,11 +652,12 @@ def resample_counts(n: int, n_resamples: int, seed: int = 0, *, scheme: str = "m
         ``numpy.random.choice(n, n, replace=True)`` (the legacy generator Besiroglu et al. 2024 use),
         so that their bootstrap can be replicated exactly.
     """
-    if int(n) < 1 or int(n) != n:
-        raise ValueError(f"n must be a positive integer (allowed range: n >= 1); got {n!r}")
-    if int(n_resamples) < 1 or int(n_resamples) != n_resamples:
-        raise ValueError(f"n_resamples must be a positive integer (allowed range: n_resamples >= 1); got {n_resamples!r}")
-    n, B = int(n), int(n_resamples)
+    n = v.integer("n", n, 1, _MAX_COUNTS)
+    B = v.integer("n_resamples", n_resamples, 1, _MAX_COUNTS)
+    if n * B > _MAX_COUNTS:
+        raise ValueError(f"n, n_resamples: n * n_resamples must be at most {_MAX_COUNTS:.0e} counts; got {n} * {B}")
+    seed = v.seed("seed", seed)
+    v.choice("scheme", scheme, ("multinomial", "epoch"))
     if scheme == "multinomial":
         rng = np.random.default_rng(seed)
         return rng.multinomial(n, np.full(n, 1.0 / n), size=B).astype(float)
@@ -739,8 +758,7 @@ class BootstrapResult:
         """
         target = float(v.positive("target_width", target_width))
         params = self.params()
-        if param not in params:
-            raise ValueError(f"param must be one of {sorted(params)}; got {param!r}")
+        v.choice("param", param, sorted(params))
         lo, hi = self.interval(level)[param]
         n0 = float(self.counts[0].sum())
         return n0 * ((hi - lo) / target) ** 2
@@ -763,7 +781,8 @@ class BootstrapResult:
 
 
 def bootstrap_chinchilla(N, D, loss, *, n_resamples: int = 4000, seed: int = 0, delta: float = 1e-3,
-                         start=None, scheme: str = "multinomial", maxiter: int = 500) -> BootstrapResult:
+                         start=None, scheme: str = "multinomial", maxiter: int = 500,
+                         workers: int = 1) -> BootstrapResult:
     r"""Non-parametric bootstrap of the Approach-3 fit (Efron & Tibshirani 1993).
 
     Each resample draws the ``n`` runs with replacement (integer counts :math:`w_{ki}`) and minimises
@@ -786,20 +805,28 @@ def bootstrap_chinchilla(N, D, loss, *, n_resamples: int = 4000, seed: int = 0, 
     start : array_like, shape (5,), optional
         Initial :math:`\theta` for every resample; default the full-data optimum found by
         :func:`fit_chinchilla` with Hoffmann's grid.
+    maxiter : int
+        Iteration cap per resample.
+    workers : int
+        Processes over which the resamples are split (interleaved blocks; ``1``, the default, runs in this
+        process). Every resample is optimised independently from the same start; only the order of
+        floating-point sums can differ between block sizes.
 
     Returns
     -------
     BootstrapResult
     """
     lN, lD, lL, delta = _prepare(N, D, loss, delta)
+    maxiter = v.integer("maxiter", maxiter, 1)
+    workers = v.integer("workers", workers, 1, 1024)
+    resample_counts(1, n_resamples, seed, scheme=scheme)  # argument checks before the (long) full-data fit
     if start is None:
-        start = fit_chinchilla(N, D, loss, delta=delta).theta
+        start = fit_chinchilla(N, D, loss, delta=delta, workers=workers).theta
     start = _check_theta("start", start)
     if start.shape != (_N_PARAMS,):
         raise ValueError(f"start must have shape (5,); got shape {start.shape}")
     W = resample_counts(lN.size, n_resamples, seed, scheme=scheme)
-    prob = _HuberProblem(lN, lD, lL, delta, weights=W)
-    st = minimize_batched(prob.fgh, prob.f, np.tile(start, (W.shape[0], 1)), maxiter=int(maxiter))
+    st = _minimize_starts(lN, lD, lL, delta, np.tile(start, (W.shape[0], 1)), maxiter, workers, weights=W)
     return BootstrapResult(theta=st.x, objective=st.f * delta**2, converged=st.converged, counts=W)
 
 
@@ -827,12 +854,17 @@ def huber_nll(theta, log_sigma, N, D, loss, *, delta: float = 1e-3) -> np.ndarra
     N, D, loss = _check_data(N, D, loss)
     delta = _check_delta(delta)
     ls = v.finite("log_sigma", log_sigma)
+    t = _check_theta("theta", theta)
+    if ls.ndim > 1 or (ls.ndim == 1 and (t.ndim != 2 or ls.shape[0] not in (1, t.shape[0]))):
+        raise ValueError(f"log_sigma must be a scalar or have one value per row of theta; got shape {ls.shape} "
+                         f"for theta of shape {t.shape}")
     r = predict_log_loss(theta, N, D) - np.log(loss)
     sig = np.exp(ls)[..., None]
     z = r / sig
     c = np.clip(z, -delta, delta)
     n = N.size
-    return (c * (z - 0.5 * c)).sum(axis=-1) + n * ls + n * huber_log_normaliser(delta)
+    return v.finite_result((c * (z - 0.5 * c)).sum(axis=-1) + n * ls + n * huber_log_normaliser(delta),
+                           "the negative log-likelihood", theta=theta, log_sigma=ls)
 
 
 @dataclass(frozen=True)
@@ -904,6 +936,7 @@ def fit_chinchilla_mle(N, D, loss, *, delta: float = 1e-3, start=None, max_round
         Cap on the number of alternations.
     """
     lN, lD, lL, delta = _prepare(N, D, loss, delta)
+    max_rounds = v.integer("max_rounds", max_rounds, 1, 10_000)
     theta = fit_chinchilla(N, D, loss, delta=delta).theta if start is None else _check_theta("start", start)
     if theta.shape != (_N_PARAMS,):
         raise ValueError(f"start must have shape (5,); got shape {theta.shape}")

@@ -51,8 +51,8 @@ def matmul_flops(m, n, p=1) -> np.ndarray:
     Each of the :math:`mp` outputs needs :math:`n` multiplies and :math:`n` adds
     (counting the first add, as the multiply-accumulate convention does).
     """
-    m, n, p = v.positive("m", m), v.positive("n", n), v.positive("p", p)
-    return 2.0 * m * n * p
+    m, n, p = v.broadcast(m=v.positive("m", m), n=v.positive("n", n), p=v.positive("p", p))
+    return v.finite_result(2.0 * m * n * p, "the FLOP count", m=m, n=n, p=p)
 
 
 def training_flops(N, D) -> np.ndarray:
@@ -65,8 +65,8 @@ def training_flops(N, D) -> np.ndarray:
     D : array_like
         Training tokens (positive, finite).
     """
-    N, D = v.positive("N", N), v.positive("D", D)
-    return TRAIN_FLOPS_PER_PARAM * N * D
+    N, D = v.broadcast(N=v.positive("N", N), D=v.positive("D", D))
+    return v.finite_result(TRAIN_FLOPS_PER_PARAM * N * D, "6ND", N=N, D=D)
 
 
 def inference_flops(N, tokens) -> np.ndarray:
@@ -79,8 +79,8 @@ def inference_flops(N, tokens) -> np.ndarray:
     tokens : array_like
         Tokens processed or generated at inference (non-negative, finite).
     """
-    N, tokens = v.positive("N", N), v.nonnegative("tokens", tokens)
-    return FORWARD_FLOPS_PER_PARAM * N * tokens
+    N, tokens = v.broadcast(N=v.positive("N", N), tokens=v.nonnegative("tokens", tokens))
+    return v.finite_result(FORWARD_FLOPS_PER_PARAM * N * tokens, "2N tokens", N=N, tokens=tokens)
 
 
 def inference_to_training_ratio(train_tokens, inference_tokens) -> np.ndarray:
@@ -88,9 +88,10 @@ def inference_to_training_ratio(train_tokens, inference_tokens) -> np.ndarray:
 
     The model size cancels, so only the two token counts matter.
     """
-    D = v.positive("train_tokens", train_tokens)
-    Dinf = v.nonnegative("inference_tokens", inference_tokens)
-    return FORWARD_FLOPS_PER_PARAM * Dinf / (TRAIN_FLOPS_PER_PARAM * D)
+    D, Dinf = v.broadcast(train_tokens=v.positive("train_tokens", train_tokens),
+                          inference_tokens=v.nonnegative("inference_tokens", inference_tokens))
+    return v.finite_result(FORWARD_FLOPS_PER_PARAM * Dinf / (TRAIN_FLOPS_PER_PARAM * D), "the ratio",
+                           train_tokens=D, inference_tokens=Dinf)
 
 
 def kaplan_params(n_layer, d_model, d_attn=None, d_ff=None) -> np.ndarray:
@@ -99,10 +100,12 @@ def kaplan_params(n_layer, d_model, d_attn=None, d_ff=None) -> np.ndarray:
     With the standard :math:`d_\mathrm{attn} = d_\mathrm{model}`, :math:`d_\mathrm{ff} = 4 d_\mathrm{model}` this is
     :math:`12\, n_\mathrm{layer} d_\mathrm{model}^2` (Kaplan et al. 2020, Eq. 2.1). Biases and layer norms are neglected.
     """
-    n_layer, d_model = v.positive("n_layer", n_layer), v.positive("d_model", d_model)
-    d_attn = d_model if d_attn is None else v.positive("d_attn", d_attn)
-    d_ff = 4 * d_model if d_ff is None else v.positive("d_ff", d_ff)
-    return 2.0 * d_model * n_layer * (2.0 * d_attn + d_ff)
+    n_layer, d_model = v.counts("n_layer", n_layer), v.counts("d_model", d_model)
+    d_attn = d_model if d_attn is None else v.counts("d_attn", d_attn)
+    d_ff = 4 * d_model if d_ff is None else v.counts("d_ff", d_ff)
+    n_layer, d_model, d_attn, d_ff = v.broadcast(n_layer=n_layer, d_model=d_model, d_attn=d_attn, d_ff=d_ff)
+    return v.finite_result(2.0 * d_model * n_layer * (2.0 * d_attn + d_ff), "the parameter count",
+                           n_layer=n_layer, d_model=d_model, d_attn=d_attn, d_ff=d_ff)
 
 
 def kaplan_forward_flops_per_token(N, n_layer, n_ctx, d_attn) -> np.ndarray:
@@ -113,8 +116,10 @@ def kaplan_forward_flops_per_token(N, n_layer, n_ctx, d_attn) -> np.ndarray:
     :math:`n_\mathrm{ctx}` keys, averaged over the causal mask.
     """
     N = v.positive("N", N)
-    n_layer, n_ctx, d_attn = v.positive("n_layer", n_layer), v.positive("n_ctx", n_ctx), v.positive("d_attn", d_attn)
-    return 2.0 * N + 2.0 * n_layer * n_ctx * d_attn
+    n_layer, n_ctx, d_attn = v.counts("n_layer", n_layer), v.counts("n_ctx", n_ctx), v.counts("d_attn", d_attn)
+    N, n_layer, n_ctx, d_attn = v.broadcast(N=N, n_layer=n_layer, n_ctx=n_ctx, d_attn=d_attn)
+    return v.finite_result(2.0 * N + 2.0 * n_layer * n_ctx * d_attn, "the FLOP count",
+                           N=N, n_layer=n_layer, n_ctx=n_ctx, d_attn=d_attn)
 
 
 def attention_to_weight_ratio(d_model, n_ctx) -> np.ndarray:
@@ -124,7 +129,7 @@ def attention_to_weight_ratio(d_model, n_ctx) -> np.ndarray:
     :math:`\dfrac{2 n_\mathrm{layer} n_\mathrm{ctx} d_\mathrm{model}}{2N} = \dfrac{n_\mathrm{ctx}}{12 d_\mathrm{model}}`:
     attention is a small correction when :math:`d_\mathrm{model} \gg n_\mathrm{ctx}/12`.
     """
-    d_model, n_ctx = v.positive("d_model", d_model), v.positive("n_ctx", n_ctx)
+    d_model, n_ctx = v.broadcast(d_model=v.positive("d_model", d_model), n_ctx=v.positive("n_ctx", n_ctx))
     return n_ctx / (12.0 * d_model)
 
 
@@ -133,7 +138,7 @@ def attention_parity_width(n_ctx) -> np.ndarray:
 
     The root of :func:`attention_to_weight_ratio` :math:`= 1`; wider models are dominated by their weights.
     """
-    return v.positive("n_ctx", n_ctx) / 12.0
+    return v.counts("n_ctx", n_ctx) / 12.0
 
 
 @dataclass(frozen=True)
@@ -179,13 +184,15 @@ def hoffmann_flops(num_layers, d_model, ffw_size, num_heads, kv_size, seq_len=20
 
     and forward = embed + L (attn + dense) + logits.
     """
-    L = v.positive("num_layers", num_layers)
-    d = v.positive("d_model", d_model)
-    f = v.positive("ffw_size", ffw_size)
-    h = v.positive("num_heads", num_heads)
-    k = v.positive("kv_size", kv_size)
-    s = v.positive("seq_len", seq_len)
-    V = v.positive("vocab_size", vocab_size)
+    L = v.counts("num_layers", num_layers)
+    d = v.counts("d_model", d_model)
+    f = v.counts("ffw_size", ffw_size)
+    h = v.counts("num_heads", num_heads)
+    k = v.counts("kv_size", kv_size)
+    s = v.counts("seq_len", seq_len)
+    V = v.counts("vocab_size", vocab_size)
+    L, d, f, h, k, s, V = v.broadcast(num_layers=L, d_model=d, ffw_size=f, num_heads=h, kv_size=k, seq_len=s,
+                                      vocab_size=V)
     kh = k * h
     qkv = 2.0 * 3.0 * s * d * kh
     scores = 2.0 * s * s * kh
@@ -194,7 +201,10 @@ def hoffmann_flops(num_layers, d_model, ffw_size, num_heads, kv_size, seq_len=20
     out = 2.0 * s * kh * d
     attention = L * (qkv + scores + softmax + reduce + out)
     dense = L * 2.0 * s * (2.0 * d * f)
-    return HoffmannFlops(embeddings=2.0 * s * V * d, attention=attention, dense=dense, logits=2.0 * s * d * V)
+    out = HoffmannFlops(embeddings=2.0 * s * V * d, attention=attention, dense=dense, logits=2.0 * s * d * V)
+    v.finite_result(out.forward, "the FLOP count", num_layers=L, d_model=d, ffw_size=f, num_heads=h, kv_size=k,
+                    seq_len=s, vocab_size=V)
+    return out
 
 
 def hoffmann_ratio_to_6nd(N, num_layers, d_model, ffw_size, num_heads, kv_size, seq_len=2048, vocab_size=32_000,
@@ -209,9 +219,12 @@ def hoffmann_ratio_to_6nd(N, num_layers, d_model, ffw_size, num_heads, kv_size, 
     Appendix-F forward pass is used.
     """
     N = v.positive("N", N)
+    include_embeddings = v.flag("include_embeddings", include_embeddings)
     fl = hoffmann_flops(num_layers, d_model, ffw_size, num_heads, kv_size, seq_len, vocab_size)
     fwd = fl.forward if include_embeddings else fl.layers
-    return 3.0 * fwd / (TRAIN_FLOPS_PER_PARAM * N * np.asarray(seq_len, dtype=float))
+    N, fwd = v.broadcast(N=N, num_layers=fwd)
+    return v.finite_result(3.0 * fwd / (TRAIN_FLOPS_PER_PARAM * N * np.asarray(seq_len, dtype=float)), "the ratio",
+                           N=N, seq_len=seq_len)
 
 
 def hoffmann_layer_params(num_layers, d_model, ffw_size, num_heads, kv_size) -> np.ndarray:
@@ -221,8 +234,8 @@ def hoffmann_layer_params(num_layers, d_model, ffw_size, num_heads, kv_size) -> 
 
     (Q, K, V and output projections, and the two feed-forward matrices.)
     """
-    L = v.positive("num_layers", num_layers)
-    d = v.positive("d_model", d_model)
-    f = v.positive("ffw_size", ffw_size)
-    kh = v.positive("num_heads", num_heads) * v.positive("kv_size", kv_size)
-    return L * (4.0 * d * kh + 2.0 * d * f)
+    L, d, f, h, k = v.broadcast(num_layers=v.counts("num_layers", num_layers), d_model=v.counts("d_model", d_model),
+                                ffw_size=v.counts("ffw_size", ffw_size), num_heads=v.counts("num_heads", num_heads),
+                                kv_size=v.counts("kv_size", kv_size))
+    return v.finite_result(L * (4.0 * d * h * k + 2.0 * d * f), "the parameter count", num_layers=L, d_model=d,
+                           ffw_size=f, num_heads=h, kv_size=k)

@@ -59,6 +59,12 @@ def number(x: Any, sig: int = 3, *, sci_below: float = 1e-3, sci_above: float = 
     s = _check_sig(sig)
     if not isinstance(unicode, bool):
         raise ValueError(f"unicode must be True or False; got {unicode!r}")
+    lo, hi = _scalar("sci_below", sci_below), _scalar("sci_above", sci_above)
+    if not lo > 0:
+        raise ValueError(f"sci_below must be positive (allowed range: 0 < sci_below <= sci_above); got {sci_below!r}")
+    if not hi >= lo:
+        raise ValueError(f"sci_above must be at least sci_below = {lo!r}; got {sci_above!r}")
+    sci_below, sci_above = lo, hi
     if val == 0:
         return "0"
     sign = "−" if val < 0 and unicode else ("-" if val < 0 else "")

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
-from .flops import inference_flops, training_flops
+from .flops import FORWARD_FLOPS_PER_PARAM, TRAIN_FLOPS_PER_PARAM
 from .laws import ChinchillaLaw
 
 __all__ = [
@@ -66,8 +66,7 @@ _MAX_NEWTON = 60
 
 
 def _check_law(law: ChinchillaLaw) -> None:
-    if not isinstance(law, ChinchillaLaw):
-        raise ValueError(f"law must be a t2lib.laws.ChinchillaLaw; got {type(law).__name__}")
+    v.law("law", law, ChinchillaLaw)
 
 
 def _check_loss(law: ChinchillaLaw, loss) -> np.ndarray:
@@ -76,6 +75,14 @@ def _check_loss(law: ChinchillaLaw, loss) -> np.ndarray:
         raise ValueError(
             f"loss must exceed E = {law.E:.6g} (allowed range: E < loss < inf); got min {ell.min()!r}"
         )
+    return ell
+
+
+def _quality_loss(law: ChinchillaLaw, Nq: np.ndarray) -> np.ndarray:
+    ell = chinchilla_quality_loss(law, Nq)
+    if not np.all(ell > law.E):
+        raise ValueError(f"quality_params must be small enough that its Chinchilla loss stays above E = {law.E:.6g} "
+                         f"in floating point; got max {Nq.max()!r}")
     return ell
 
 
@@ -103,10 +110,10 @@ def lifetime_flops(N, D_train, inference_tokens) -> np.ndarray:
     numpy.ndarray
         FLOPs, broadcast over the inputs.
     """
-    N = v.positive("N", N)
-    D = v.positive("D_train", D_train)
-    Dinf = v.nonnegative("inference_tokens", inference_tokens)
-    return training_flops(N, D) + inference_flops(N, Dinf)
+    N, D, Dinf = v.broadcast(N=v.positive("N", N), D_train=v.positive("D_train", D_train),
+                             inference_tokens=v.nonnegative("inference_tokens", inference_tokens))
+    return v.finite_result(TRAIN_FLOPS_PER_PARAM * N * D + FORWARD_FLOPS_PER_PARAM * N * Dinf, "the lifetime FLOPs",
+                           N=N, D_train=D, inference_tokens=Dinf)
 
 
 def training_share(N, D_train, inference_tokens) -> np.ndarray:
@@ -135,11 +142,14 @@ def training_share(N, D_train, inference_tokens) -> np.ndarray:
     numpy.ndarray
         The share, in ``(0, 1]``, broadcast over the inputs.
     """
-    N = v.positive("N", N)
-    D = v.positive("D_train", D_train)
-    Dinf = v.nonnegative("inference_tokens", inference_tokens)
-    train = training_flops(N, D)
-    return train / (train + inference_flops(N, Dinf))
+    N, D, Dinf = v.broadcast(N=v.positive("N", N), D_train=v.positive("D_train", D_train),
+                             inference_tokens=v.nonnegative("inference_tokens", inference_tokens))
+    # N cancels: 3D / (3D + D_inf), which stays finite wherever D and D_inf are
+    share = 3.0 * D / (3.0 * D + Dinf)
+    if not np.all(np.isfinite(share) & (share > 0)):
+        raise ValueError(f"D_train, inference_tokens: the training share is not finite and positive for "
+                         f"D_train={D!r}, inference_tokens={Dinf!r} (3 D_train + inference_tokens overflows)")
+    return share
 
 
 def chinchilla_optimal_tokens(law: ChinchillaLaw, N) -> np.ndarray:
@@ -179,7 +189,7 @@ def chinchilla_quality_loss(law: ChinchillaLaw, N) -> np.ndarray:
     """
     _check_law(law)
     N = v.positive("N", N)
-    return law.E + (1.0 + law.alpha / law.beta) * law.A * N ** (-law.alpha)
+    return v.finite_result(law.E + (1.0 + law.alpha / law.beta) * law.A * N ** (-law.alpha), "the loss", N=N)
 
 
 def min_params(law: ChinchillaLaw, loss) -> np.ndarray:
@@ -199,7 +209,7 @@ def min_params(law: ChinchillaLaw, loss) -> np.ndarray:
     """
     _check_law(law)
     ell = _check_loss(law, loss)
-    return (law.A / (ell - law.E)) ** (1.0 / law.alpha)
+    return v.finite_result((law.A / (ell - law.E)) ** (1.0 / law.alpha), "N_min", loss=ell)
 
 
 def iso_loss_tokens(law: ChinchillaLaw, loss, N) -> np.ndarray:
@@ -221,15 +231,14 @@ def iso_loss_tokens(law: ChinchillaLaw, loss, N) -> np.ndarray:
         Parameters, ``N_min(loss) < N < inf``.
     """
     _check_law(law)
-    ell = _check_loss(law, loss)
-    N = v.positive("N", N)
+    ell, N = v.broadcast(loss=_check_loss(law, loss), N=v.positive("N", N))
     room = ell - law.E - law.A * N ** (-law.alpha)
     if not np.all(room > 0):
         raise ValueError(
             "N must exceed N_min(loss) = (A/(loss - E))**(1/alpha), the smallest model that can reach "
             "the loss (allowed range: N_min < N < inf)"
         )
-    return (law.B / room) ** (1.0 / law.beta)
+    return v.finite_result((law.B / room) ** (1.0 / law.beta), "the token count", loss=ell, N=N)
 
 
 # --------------------------------------------------------------------------- the optimum
@@ -307,7 +316,7 @@ def inference_optimal(law: ChinchillaLaw, loss, inference_tokens) -> tuple[np.nd
     _check_law(law)
     ell = _check_loss(law, loss)
     Dinf = v.nonnegative("inference_tokens", inference_tokens)
-    ell, Dinf = np.broadcast_arrays(ell, Dinf)
+    ell, Dinf = v.broadcast(loss=ell, inference_tokens=Dinf)
     N0, D0 = law.iso_loss_optimal(ell)
     kappa = law.beta * Dinf / (3.0 * (law.alpha + law.beta) * D0)
     y = _solve_y(np.ravel(kappa).copy(), law.beta).reshape(kappa.shape)
@@ -317,6 +326,14 @@ def inference_optimal(law: ChinchillaLaw, loss, inference_tokens) -> tuple[np.nd
     zero = Dinf == 0
     N = np.where(zero, N0, N)
     D = np.where(zero, D0, D)
+    bad = ~(np.isfinite(N) & np.isfinite(D) & (N > 0) & (D > 0))
+    if np.any(bad):
+        i = np.flatnonzero(bad.ravel())[0]
+        raise ValueError(
+            f"loss, inference_tokens: the inference-aware optimum is not finite for loss={ell.ravel()[i]!r}, "
+            f"inference_tokens={Dinf.ravel()[i]!r} (the loss is too close to E or the demand too large for "
+            "floating point)"
+        )
     return N, D
 
 
@@ -344,9 +361,9 @@ def chinchilla_comparison(law: ChinchillaLaw, quality_params, inference_tokens) 
         ``chin_flop_ratio`` = ``flops_chin / flops_opt``.
     """
     _check_law(law)
-    Nq = v.positive("quality_params", quality_params)
-    Dinf = v.nonnegative("inference_tokens", inference_tokens)
-    ell = chinchilla_quality_loss(law, Nq)
+    Nq, Dinf = v.broadcast(quality_params=v.positive("quality_params", quality_params),
+                           inference_tokens=v.nonnegative("inference_tokens", inference_tokens))
+    ell = _quality_loss(law, Nq)
     d_chin = chinchilla_optimal_tokens(law, Nq)
     n, d = inference_optimal(law, ell, Dinf)
     c_chin = lifetime_flops(Nq, d_chin, Dinf)
@@ -374,9 +391,9 @@ def elasticity_ratio(law: ChinchillaLaw, N, D_train) -> np.ndarray:
         Parameters and training tokens, positive and finite.
     """
     _check_law(law)
-    N = v.positive("N", N)
-    D = v.positive("D_train", D_train)
-    return (law.alpha * law.A * N ** (-law.alpha)) / (law.beta * law.B * D ** (-law.beta))
+    N, D = v.broadcast(N=v.positive("N", N), D_train=v.positive("D_train", D_train))
+    return v.finite_result((law.alpha * law.A * N ** (-law.alpha)) / (law.beta * law.B * D ** (-law.beta)),
+                           "the elasticity ratio", N=N, D_train=D)
 
 
 def local_exchange_rate(law: ChinchillaLaw, N, D_train) -> np.ndarray:
@@ -424,14 +441,17 @@ def local_exchange_rate_fd(law: ChinchillaLaw, N, D_train, rel_step: float = 1e-
         The step :math:`h` in :math:`\ln N`, ``0 < rel_step < 0.1``.
     """
     _check_law(law)
-    N = v.positive("N", N)
-    D = v.positive("D_train", D_train)
-    h = float(v.in_open_interval("rel_step", rel_step, 0.0, 0.1))
+    N, D = v.broadcast(N=v.positive("N", N), D_train=v.positive("D_train", D_train))
+    h = v.scalar("rel_step", rel_step, 0.0, 0.1)
     ell = law.loss(N, D)
     Np, Nm = N * np.exp(h), N * np.exp(-h)
-    Cp = 6.0 * Np * iso_loss_tokens(law, ell, Np)
-    Cm = 6.0 * Nm * iso_loss_tokens(law, ell, Nm)
-    return -2.0 * h / (np.log(Cp) - np.log(Cm))
+    try:
+        Cp = 6.0 * Np * iso_loss_tokens(law, ell, Np)
+        Cm = 6.0 * Nm * iso_loss_tokens(law, ell, Nm)
+    except ValueError as exc:
+        raise ValueError(f"N, D_train: the iso-loss curve through (N, D_train) cannot be followed a step "
+                         f"rel_step={h!r} either way ({exc})") from None
+    return v.finite_result(-2.0 * h / (np.log(Cp) - np.log(Cm)), "the exchange rate", N=N, D_train=D)
 
 
 def demand_for_exchange_rate(law: ChinchillaLaw, loss, gamma) -> np.ndarray:
@@ -457,11 +477,10 @@ def demand_for_exchange_rate(law: ChinchillaLaw, loss, gamma) -> np.ndarray:
         Exchange rate (equivalently training/inference FLOP ratio), ``0 < gamma < inf``.
     """
     _check_law(law)
-    ell = _check_loss(law, loss)
-    g = v.positive("gamma", gamma)
+    ell, g = v.broadcast(loss=_check_loss(law, loss), gamma=v.positive("gamma", gamma))
     _, D0 = law.iso_loss_optimal(ell)
     y = (1.0 + law.beta / (g * (law.alpha + law.beta))) ** (1.0 / law.beta)
-    return 3.0 * y * D0 / g
+    return v.finite_result(3.0 * y * D0 / g, "the demand", loss=ell, gamma=g)
 
 
 # --------------------------------------------------------------------------- Erdil
@@ -480,7 +499,11 @@ def optimal_training_share(gamma) -> np.ndarray:
         OOMs of inference compute saved per OOM of training compute, ``0 < gamma < inf``.
     """
     g = v.positive("gamma", gamma)
-    return g / (1.0 + g)
+    share = g / (1.0 + g)
+    if not np.all((share > 0) & (share < 1)):
+        raise ValueError(f"gamma must be small enough that gamma/(1+gamma) is below 1 in floating point "
+                         f"(allowed range: 0 < gamma < 1e16); got max {g.max()!r}")
+    return share
 
 
 def constant_exchange_optimum(
@@ -511,12 +534,11 @@ def constant_exchange_optimum(
     T, I : numpy.ndarray
         Training and lifetime inference FLOPs at the optimum.
     """
-    K = v.positive("K", K)
-    g = v.positive("gamma", gamma)
-    pT = v.positive("price_train", price_train)
-    pI = v.positive("price_inference", price_inference)
+    K, g, pT, pI = v.broadcast(K=v.positive("K", K), gamma=v.positive("gamma", gamma),
+                               price_train=v.positive("price_train", price_train),
+                               price_inference=v.positive("price_inference", price_inference))
     T = (g * K * pI / pT) ** (1.0 / (1.0 + g))
-    return T, K * T ** (-g)
+    return v.finite_result((T, K * T ** (-g)), "the optimum", K=K, gamma=g, price_train=pT, price_inference=pI)
 
 
 # --------------------------------------------------------------------------- dollars
@@ -565,7 +587,10 @@ def cost_equivalent_tokens(
     mt = _check_mfu("mfu_train", mfu_train)
     mp = _check_mfu("mfu_prompt", mfu_prompt)
     mg = _check_mfu("mfu_generate", mfu_generate)
-    return r * mt * (Dp / mp + Do / mg)
+    Dp, Do, r, mt, mp, mg = v.broadcast(prompt_tokens=Dp, generated_tokens=Do, price_ratio=r, mfu_train=mt,
+                                        mfu_prompt=mp, mfu_generate=mg)
+    return v.finite_result(r * mt * (Dp / mp + Do / mg), "the cost-equivalent token count", prompt_tokens=Dp,
+                           generated_tokens=Do, price_ratio=r, mfu_prompt=mp, mfu_generate=mg)
 
 
 def lifetime_cost(
@@ -589,7 +614,10 @@ def lifetime_cost(
     """
     Deff = cost_equivalent_tokens(prompt_tokens, generated_tokens, price_ratio, mfu_train, mfu_prompt, mfu_generate)
     mt = _check_mfu("mfu_train", mfu_train)
-    return lifetime_flops(N, D_train, Deff) / mt
+    N, D, Deff = v.broadcast(N=v.positive("N", N), D_train=v.positive("D_train", D_train), prompt_tokens=Deff)
+    return v.finite_result((TRAIN_FLOPS_PER_PARAM * N * D + FORWARD_FLOPS_PER_PARAM * N * Deff) / mt, "the cost",
+                           N=N, D_train=D, prompt_tokens=prompt_tokens, generated_tokens=generated_tokens,
+                           price_ratio=price_ratio)
 
 
 def cost_optimal(
@@ -608,8 +636,14 @@ def cost_optimal(
     (:func:`cost_equivalent_tokens`), this is :func:`inference_optimal` with
     ``inference_tokens = D_eff``.
     """
+    _check_law(law)
+    ell = _check_loss(law, loss)
     Deff = cost_equivalent_tokens(prompt_tokens, generated_tokens, price_ratio, mfu_train, mfu_prompt, mfu_generate)
-    return inference_optimal(law, loss, Deff)
+    ell, Deff = v.broadcast(loss=ell, prompt_tokens=Deff)
+    try:
+        return inference_optimal(law, ell, Deff)
+    except ValueError as exc:
+        raise ValueError(f"loss, prompt_tokens, generated_tokens, price_ratio: {exc}") from None
 
 
 def cost_comparison(
@@ -643,9 +677,10 @@ def cost_comparison(
     """
     _check_law(law)
     Nq = v.positive("quality_params", quality_params)
+    ell = _quality_loss(law, Nq)
     kw = dict(prompt_tokens=prompt_tokens, generated_tokens=generated_tokens, price_ratio=price_ratio,
               mfu_train=mfu_train, mfu_prompt=mfu_prompt, mfu_generate=mfu_generate)
-    ell = chinchilla_quality_loss(law, Nq)
+    v.broadcast(quality_params=Nq, prompt_tokens=cost_equivalent_tokens(**kw))
     d_chin = chinchilla_optimal_tokens(law, Nq)
     n, d = cost_optimal(law, ell, **kw)
     c_chin = lifetime_cost(Nq, d_chin, **kw)
@@ -694,8 +729,17 @@ def check_published(ours, published: pd.DataFrame) -> pd.DataFrame:
     no_tol = [f"tol_{q}" for q in qs if f"tol_{q}" not in published.columns]
     if no_tol:
         raise ValueError(f"published must have a tolerance column for each printed quantity; missing {no_tol}")
-    ours_df = pd.DataFrame({k: np.broadcast_to(np.asarray(val, dtype=float), (len(published),))
-                            for k, val in dict(ours).items() if k in qs}, index=published.index)
+    if not isinstance(ours, (dict, pd.DataFrame)):
+        raise ValueError(f"ours must be a dict or a pandas.DataFrame of our values; got {type(ours).__name__}")
+    cols = {}
+    for k, val in dict(ours).items():
+        if k in qs:
+            arr = v._as_float_array(f"ours[{k!r}]", val)
+            if arr.shape not in ((), (len(published),)):
+                raise ValueError(f"ours[{k!r}] must have one value per row of published ({len(published)}); "
+                                 f"got shape {arr.shape}")
+            cols[k] = np.broadcast_to(arr, (len(published),))
+    ours_df = pd.DataFrame(cols, index=published.index)
     missing = [q for q in qs if q not in ours_df.columns]
     if missing:
         raise ValueError(f"ours must give every quantity the paper prints; missing {missing}")

@@ -48,7 +48,7 @@ def assign_budgets(C, budgets=HOFFMANN_BUDGETS, *, width_dex: float = 0.1) -> np
     """
     C = v.positive("C", C)
     b = _budgets(budgets)
-    width = float(v.positive("width_dex", width_dex))
+    width = v.positive_scalar("width_dex", width_dex)
     dist = np.abs(np.log10(C)[..., None] - np.log10(b))
     k = np.argmin(dist, axis=-1)
     return np.where(np.take_along_axis(dist, k[..., None], -1)[..., 0] <= width, k, -1)
@@ -72,7 +72,7 @@ def isoflop_profiles(N, C, loss, budgets=HOFFMANN_BUDGETS, *, width_dex: float =
     Returns
     -------
     pandas.DataFrame
-        One row per budget with at least 3 runs: ``C`` (budget), ``n_runs``, ``c0``, ``c1``, ``c2``,
+        One row per budget with at least 3 runs of 3 distinct sizes: ``C`` (budget), ``n_runs``, ``c0``, ``c1``, ``c2``,
         ``N_opt``, ``D_opt = C/(6 N_opt)``, ``loss_opt`` (the vertex) and ``convex`` (``c2 > 0``).
     """
     N = v.positive("N", N)
@@ -84,13 +84,18 @@ def isoflop_profiles(N, C, loss, budgets=HOFFMANN_BUDGETS, *, width_dex: float =
     keep = g >= 0
     g, x, y = g[keep], np.log10(N[keep]), loss[keep]
     K = b.size
-    mom = np.stack([np.bincount(g, x**k, minlength=K) for k in range(5)])  # sum x^k, k = 0..4
-    rhs = np.stack([np.bincount(g, y * x**k, minlength=K) for k in range(3)])
-    ok = mom[0] >= 3
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, naming the inputs
+        mom = np.stack([np.bincount(g, x**k, minlength=K) for k in range(5)])  # sum x^k, k = 0..4
+        rhs = np.stack([np.bincount(g, y * x**k, minlength=K) for k in range(3)])
+    pairs = np.unique(np.stack([g, x]), axis=1)  # distinct (group, size) pairs
+    distinct = np.bincount(pairs[0].astype(int), minlength=K)
+    ok = (mom[0] >= 3) & (distinct >= 3)  # a parabola needs three distinct sizes
     M = np.stack([mom[i:i + 3] for i in range(3)]).transpose(2, 0, 1)[ok]  # (K', 3, 3) Hankel matrices
     c = np.linalg.solve(M, rhs.T[ok][..., None])[..., 0]
-    xo = -c[:, 1] / (2 * c[:, 2])
-    Nopt = 10.0**xo
+    with np.errstate(all="ignore"):
+        xo = -c[:, 1] / (2 * c[:, 2])
+        Nopt = 10.0**xo
+    v.finite_result(c, "a fitted parabola coefficient", N=N, C=C, loss=loss)
     return pd.DataFrame({
         "C": b[ok], "n_runs": mom[0][ok].astype(int), "c0": c[:, 0], "c1": c[:, 1], "c2": c[:, 2],
         "N_opt": Nopt, "D_opt": b[ok] / (6 * Nopt), "loss_opt": c[:, 0] + c[:, 1] * xo + c[:, 2] * xo**2,

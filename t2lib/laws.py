@@ -95,9 +95,9 @@ class ChinchillaLaw(v.PositiveParams):
         D : array_like
             Training tokens, positive and finite.
         """
-        N = v.positive("N", N)
-        D = v.positive("D", D)
-        model_term, data_term = np.broadcast_arrays(self.A * N ** (-self.alpha), self.B * D ** (-self.beta))
+        N, D = v.broadcast(N=v.positive("N", N), D=v.positive("D", D))
+        model_term, data_term = self.A * N ** (-self.alpha), self.B * D ** (-self.beta)
+        v.finite_result(model_term + data_term, "the loss", N=N, D=D)
         return np.full(model_term.shape, self.E), model_term.copy(), data_term.copy()
 
     def loss(self, N, D) -> np.ndarray:
@@ -110,9 +110,8 @@ class ChinchillaLaw(v.PositiveParams):
         D : array_like
             Training tokens, positive and finite.
         """
-        N = v.positive("N", N)
-        D = v.positive("D", D)
-        return self.E + self.A * N ** (-self.alpha) + self.B * D ** (-self.beta)
+        N, D = v.broadcast(N=v.positive("N", N), D=v.positive("D", D))
+        return v.finite_result(self.E + self.A * N ** (-self.alpha) + self.B * D ** (-self.beta), "the loss", N=N, D=D)
 
     def compute_optimal(self, C) -> tuple[np.ndarray, np.ndarray]:
         r"""Compute-optimal allocation under :math:`C = 6ND`.
@@ -126,7 +125,7 @@ class ChinchillaLaw(v.PositiveParams):
         """
         C = v.positive("C", C)
         x = C / 6.0
-        return self.G * x ** self.a, x ** self.b / self.G
+        return v.finite_result((self.G * x ** self.a, x ** self.b / self.G), "the optimum", C=C)
 
     def compute_optimal_numeric(self, C, *, N_min: float = 1.0, N_max: float | None = None,
                                 xtol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
@@ -168,9 +167,9 @@ class ChinchillaLaw(v.PositiveParams):
         """
         C = v.positive("C", C)
         x = C / 6.0
-        lo = np.broadcast_to(np.log(v.positive("N_min", N_min)), x.shape).astype(float)
-        hi = np.log(x) if N_max is None else np.broadcast_to(np.log(v.positive("N_max", N_max)), x.shape).astype(float)
-        tol = float(v.positive("xtol", xtol))
+        lo = np.log(v.positive_scalar("N_min", N_min)) + np.zeros(x.shape)
+        hi = np.log(x) if N_max is None else np.log(v.positive_scalar("N_max", N_max)) + np.zeros(x.shape)
+        tol = v.scalar("xtol", xtol, 0.0, 1.0)
         if np.any(hi <= lo):
             raise ValueError("N_min must be smaller than N_max (default C/6) for every budget")
         lnB = np.log(self.B) - self.beta * np.log(x)
@@ -212,7 +211,7 @@ class ChinchillaLaw(v.PositiveParams):
         s = self.alpha + self.beta
         N = (s * self.A / (self.beta * gap)) ** (1.0 / self.alpha)
         D = (s * self.B / (self.alpha * gap)) ** (1.0 / self.beta)
-        return N, D
+        return v.finite_result((N, D), "the iso-loss optimum", loss=ell)
 
     def budget_for_params(self, N) -> tuple[np.ndarray, np.ndarray]:
         r"""Inverse of the frontier: the budget at which ``N`` parameters are compute-optimal.
@@ -238,7 +237,7 @@ class ChinchillaLaw(v.PositiveParams):
         """
         N = v.positive("N", N)
         x = (N / self.G) ** (1.0 / self.a)
-        return 6.0 * x, x / N
+        return v.finite_result((6.0 * x, x / N), "the budget", N=N)
 
     def compute_for_loss(self, loss) -> np.ndarray:
         r"""Smallest training budget reaching loss :math:`\ell`: :math:`C^*(\ell) = 6 N^*(\ell) D^*(\ell)`.
@@ -252,7 +251,7 @@ class ChinchillaLaw(v.PositiveParams):
             Target loss, finite and strictly greater than ``E``.
         """
         N, D = self.iso_loss_optimal(loss)
-        return 6.0 * N * D
+        return v.finite_result(6.0 * N * D, "the compute", loss=loss)
 
     def optimal_loss(self, C) -> np.ndarray:
         r"""Loss on the compute-optimal frontier, :math:`L(N_{opt}(C), D_{opt}(C))`.
@@ -324,7 +323,7 @@ def power_law_allocation(C, G: float, a: float) -> tuple[np.ndarray, np.ndarray]
         raise ValueError(f"G and a must be scalars; got shapes {G_arr.shape} and {a_arr.shape}")
     G, a = float(G_arr), float(a_arr)
     N = G * (C / 6.0) ** a
-    return N, C / (6.0 * N)
+    return v.finite_result((N, C / (6.0 * N)), "the allocation", C=C, G=G, a=a)
 
 
 HOFFMANN_2022 = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)

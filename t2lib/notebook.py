@@ -18,8 +18,14 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     """
     from myst_nb import glue as _glue
 
+    from . import _validate as v
+
+    v.text("name", name)
+    v.flag("display", display)
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, (float, int)) and not isinstance(value, bool) and not np.isfinite(value):
+        raise ValueError(f"value must be finite to be quoted in the prose; got {value!r} for {name!r}")
     _glue(name, value, display=display)

@@ -124,8 +124,8 @@ class OvertrainingLaw(v.PositiveParams):
         M : array_like
             Token multiplier :math:`D/N`, positive and finite.
         """
-        C = v.positive("C", C)
-        return self.E + self.scalar(M) * C ** (-self.eta)
+        C, M = v.broadcast(C=v.positive("C", C), M=v.positive("M", M))
+        return v.finite_result(self.E + self.scalar(M) * C ** (-self.eta), "the loss", C=C, M=M)
 
     def loss_nd(self, N, D) -> np.ndarray:
         r"""The same law in parameters and tokens: :math:`L(6ND,\ D/N)`.
@@ -137,9 +137,12 @@ class OvertrainingLaw(v.PositiveParams):
         D : array_like
             Training tokens, positive and finite.
         """
-        N = v.positive("N", N)
-        D = v.positive("D", D)
-        return self.loss(6.0 * N * D, D / N)
+        N, D = v.broadcast(N=v.positive("N", N), D=v.positive("D", D))
+        C, M = 6.0 * N * D, D / N
+        v.finite_result((C, M), "C = 6ND or M = D/N", N=N, D=D)
+        if not (np.all(C > 0) and np.all(M > 0)):
+            raise ValueError("N, D: C = 6ND or M = D/N underflows to 0 in floating point")
+        return v.finite_result(self.loss(C, M), "the loss", N=N, D=D)
 
     @property
     def M_star(self) -> float:
@@ -156,7 +159,7 @@ class OvertrainingLaw(v.PositiveParams):
             Training FLOPs, positive and finite.
         """
         C = v.positive("C", C)
-        return np.sqrt(C / (6.0 * self.M_star)), np.sqrt(C * self.M_star / 6.0)
+        return v.finite_result((np.sqrt(C / (6.0 * self.M_star)), np.sqrt(C * self.M_star / 6.0)), "the optimum", C=C)
 
     def iso_loss(self, loss, M) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         r"""Compute, parameters and tokens that reach ``loss`` at token multiplier ``M``.
@@ -182,9 +185,9 @@ class OvertrainingLaw(v.PositiveParams):
         ell = v.finite("loss", loss)
         if not np.all(ell > self.E):
             raise ValueError(f"loss must exceed E = {self.E:.6g} (allowed range: E < loss < inf); got min {ell.min()!r}")
-        M = v.positive("M", M)
+        ell, M = v.broadcast(loss=ell, M=v.positive("M", M))
         C = (self.scalar(M) / (ell - self.E)) ** (1.0 / self.eta)
-        return C, np.sqrt(C / (6.0 * M)), np.sqrt(C * M / 6.0)
+        return v.finite_result((C, np.sqrt(C / (6.0 * M)), np.sqrt(C * M / 6.0)), "the iso-loss point", loss=ell, M=M)
 
     def compute_overhead(self, M) -> np.ndarray:
         r"""Extra training compute of multiplier ``M`` at equal loss, relative to :math:`M^*`.
@@ -201,7 +204,8 @@ class OvertrainingLaw(v.PositiveParams):
         M : array_like
             Token multiplier, positive and finite.
         """
-        return (self.scalar(M) / self.scalar(self.M_star)) ** (1.0 / self.eta)
+        M = v.positive("M", M)
+        return v.finite_result((self.scalar(M) / self.scalar(self.M_star)) ** (1.0 / self.eta), "the overhead", M=M)
 
     def to_chinchilla(self) -> ChinchillaLaw:
         r"""The equal-exponent Chinchilla law it comes from: :math:`A = 6^{-\eta} a`,
@@ -221,8 +225,8 @@ class OvertrainingLaw(v.PositiveParams):
             with unequal exponents the loss at fixed :math:`M` is not a single power
             law in :math:`C`.
         """
-        if not isinstance(law, ChinchillaLaw):
-            raise ValueError(f"law must be a ChinchillaLaw; got {type(law).__name__}")
+        v.law("law", law, ChinchillaLaw)
+        rtol = v.scalar("rtol", rtol, 0.0, 1.0, lo_open=False)
         if abs(law.alpha - law.beta) > rtol * max(law.alpha, law.beta):
             raise ValueError(
                 f"law.alpha must equal law.beta (allowed: |alpha - beta| <= {rtol:g} * max); "
@@ -259,8 +263,13 @@ class ErrorLaw(v.PositiveParams):
         loss : array_like
             Loss in nats/token, finite.
         """
-        L = v.finite("loss", loss)
-        return self.epsilon - self.k * np.exp(-self.gamma * L)
+        L = v.positive("loss", loss)
+        err = self.epsilon - self.k * np.exp(-self.gamma * L)
+        if not np.all((err >= 0) & (err <= 1)):
+            lo = -np.log(self.epsilon / self.k) / self.gamma
+            raise ValueError(f"loss must give an error rate in [0, 1] (allowed range: loss >= {lo:.6g} for this law); "
+                             f"got min {L.min()!r}")
+        return err
 
     def loss_for_error(self, error) -> np.ndarray:
         r"""The inverse, :math:`L(\mathrm{Err}) = -\gamma^{-1}\ln\big((\epsilon - \mathrm{Err})/k\big)`.
@@ -271,6 +280,8 @@ class ErrorLaw(v.PositiveParams):
             Target error, finite and strictly below ``epsilon``.
         """
         err = v.finite("error", error)
+        if not np.all(err >= 0):
+            raise ValueError(f"error must be an error rate >= 0 (allowed range: 0 <= error < epsilon); got min {err.min()!r}")
         if not np.all(err < self.epsilon):
             raise ValueError(
                 f"error must be below epsilon = {self.epsilon:.6g} (allowed range: -inf < error < epsilon); "
@@ -397,11 +408,8 @@ def fit_overtraining_law(C, M, loss, eta_bounds: tuple[float, float] = (1e-3, 1.
     v.same_shape(C=C, M=M, loss=L)
     if C.ndim != 1 or C.size < 4:
         raise ValueError(f"C, M and loss must be 1-D with at least 4 points (4 parameters); got shape {C.shape}")
-    lo, hi = (float(x) for x in v.positive("eta_bounds", eta_bounds))
-    if not lo < hi:
-        raise ValueError(f"eta_bounds must satisfy 0 < lo < hi; got {eta_bounds!r}")
-    if int(n_grid) < 3:
-        raise ValueError(f"n_grid must be an integer >= 3; got {n_grid!r}")
+    lo, hi = _bounds("eta_bounds", eta_bounds)
+    n_grid = v.integer("n_grid", n_grid, 3, 100_000)
     logC, logM = np.log(C), np.log(M)
 
     def design(eta: np.ndarray) -> np.ndarray:
@@ -451,11 +459,8 @@ def fit_error_law(loss, error, gamma_bounds: tuple[float, float] = (1e-2, 10.0),
     v.same_shape(loss=L, error=err)
     if L.ndim != 1 or L.size < 3:
         raise ValueError(f"loss and error must be 1-D with at least 3 points (3 parameters); got shape {L.shape}")
-    lo, hi = (float(x) for x in v.positive("gamma_bounds", gamma_bounds))
-    if not lo < hi:
-        raise ValueError(f"gamma_bounds must satisfy 0 < lo < hi; got {gamma_bounds!r}")
-    if int(n_grid) < 3:
-        raise ValueError(f"n_grid must be an integer >= 3; got {n_grid!r}")
+    lo, hi = _bounds("gamma_bounds", gamma_bounds)
+    n_grid = v.integer("n_grid", n_grid, 3, 100_000)
 
     def design(gamma: np.ndarray) -> np.ndarray:
         decay = -np.exp(-gamma[:, None] * L)
@@ -468,9 +473,23 @@ def fit_error_law(loss, error, gamma_bounds: tuple[float, float] = (1e-2, 10.0),
 
 
 # --------------------------------------------------------------------------- the paper's recipe
+def _bounds(name: str, bounds) -> tuple[float, float]:
+    b = v.positive(name, bounds)
+    if b.shape != (2,) or not b[0] < b[1]:
+        raise ValueError(f"{name} must be a pair (lo, hi) with 0 < lo < hi; got {bounds!r}")
+    return float(b[0]), float(b[1])
+
+
 def _check_dataset(dataset: str) -> None:
-    if dataset not in DATASETS:
-        raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}")
+    v.choice("dataset", dataset, DATASETS)
+
+
+_MODELS_HINT = " (use t2lib.data.load_gadre_models())"
+
+
+def _check_models(models, *columns: str) -> pd.DataFrame:
+    v.frame("models", models, ("dataset", "size", "M", *columns), hint=_MODELS_HINT)
+    return v.frame("models", models, finite_columns=("M", *columns))
 
 
 def table1_points(models: pd.DataFrame, dataset: str, kind: Literal["loss", "error"] = "loss") -> pd.Series:
@@ -490,11 +509,8 @@ def table1_points(models: pd.DataFrame, dataset: str, kind: Literal["loss", "err
         Which law's fitting set.
     """
     _check_dataset(dataset)
-    if kind not in ("loss", "error"):
-        raise ValueError(f"kind must be 'loss' or 'error'; got {kind!r}")
-    missing = {"dataset", "size", "M"} - set(models.columns)
-    if missing:
-        raise ValueError(f"models is missing the columns {sorted(missing)} (use t2lib.data.load_gadre_models())")
+    v.choice("kind", kind, ("loss", "error"))
+    _check_models(models)
     size, M = models["size"], models["M"]
     sel = (size.isin(_TABLE1_SIZES) & (M == 20.0)) | ((size == _TABLE1_EXTRA[0]) & (M == _TABLE1_EXTRA[1]))
     if kind == "error":
@@ -529,11 +545,12 @@ def fit_gadre(
         Fitting set of the error law.
     """
     _check_dataset(dataset)
+    v.frame("models", models, hint=_MODELS_HINT)
     for name, col in (("loss_col", loss_col), ("error_col", error_col)):
-        if col not in models.columns:
+        if not isinstance(col, str) or col not in models.columns:
             raise ValueError(f"{name} must be a column of models; got {col!r}")
-    if error_points not in ("table1", "table1_without_1.4B"):
-        raise ValueError(f"error_points must be 'table1' or 'table1_without_1.4B'; got {error_points!r}")
+    _check_models(models, "C", loss_col, error_col)
+    v.choice("error_points", error_points, ("table1", "table1_without_1.4B"))
     fit_l = models[table1_points(models, dataset, "loss")]
     loss_law = fit_overtraining_law(fit_l["C"].to_numpy(), fit_l["M"].to_numpy(), fit_l[loss_col].to_numpy())
     kind = "error" if error_points == "table1" else "loss"
@@ -578,6 +595,12 @@ def predict_downstream(
         One row per task plus ``"avg17"``: ``task``, ``predicted`` and ``actual`` error
         (fractions) and ``rel_error`` (:func:`relative_error`).
     """
+    v.frame("downstream", downstream, ("name", "task", "error"), finite_columns=("error",),
+            hint=" (use t2lib.data.load_gadre_downstream())")
+    v.text("target", target)
+    if (isinstance(tasks, str) or not isinstance(tasks, (tuple, list)) or not tasks
+            or not all(isinstance(t, str) for t in tasks)):
+        raise ValueError(f"tasks must be a non-empty tuple of task names; got {tasks!r}")
     loss_law, avg_law = fit_gadre(models, dataset, loss_col=loss_col, error_points=error_points)
     row = models[(models["name"] == target) & (models["dataset"] == dataset)]
     if len(row) != 1:
@@ -614,14 +637,24 @@ def relative_error(predicted, actual) -> np.ndarray:
     actual : array_like
         Observed values, finite and non-zero.
     """
-    p = v.finite("predicted", predicted)
-    a = v.finite("actual", actual)
+    p, a = v.broadcast(predicted=v.finite("predicted", predicted), actual=v.finite("actual", actual))
     if np.any(a == 0):
         raise ValueError("actual must be non-zero (allowed range: actual != 0)")
-    return np.abs(p - a) / np.abs(a)
+    return v.finite_result(np.abs(p - a) / np.abs(a), "the relative error", predicted=p, actual=a)
 
 
 # --------------------------------------------------------------------------- comparisons with the paper
+def _check_fits(fits) -> None:
+    if not isinstance(fits, dict) or not fits:
+        raise ValueError(f"fits must be a non-empty dict {{dataset: (OvertrainingLaw, ErrorLaw)}}; got {fits!r}")
+    for ds, pair in fits.items():
+        if not isinstance(ds, str) or ds not in DATASETS:
+            raise ValueError(f"fits must be keyed by training sets (dataset must be one of {DATASETS}); got key {ds!r}")
+        if (not isinstance(pair, tuple) or len(pair) != 2 or not isinstance(pair[0], OvertrainingLaw)
+                or not isinstance(pair[1], ErrorLaw)):
+            raise ValueError(f"fits[{ds!r}] must be a pair (OvertrainingLaw, ErrorLaw); got {pair!r}")
+
+
 def compare_table6(fits: dict[str, tuple[OvertrainingLaw, ErrorLaw]]) -> pd.DataFrame:
     r"""Our fitted laws beside Gadre et al. (2024), Table 6, parameter by parameter.
 
@@ -639,8 +672,7 @@ def compare_table6(fits: dict[str, tuple[OvertrainingLaw, ErrorLaw]]) -> pd.Data
         Index ``(dataset, parameter)`` over ``E, a, b, eta, epsilon, k, gamma, M_star``; columns ``ours``,
         ``paper``, ``decimals`` and ``match`` (bool).
     """
-    if not isinstance(fits, dict) or not fits:
-        raise ValueError("fits must be a non-empty dict {dataset: (OvertrainingLaw, ErrorLaw)}")
+    _check_fits(fits)
     rows = []
     for ds, (loss_law, err_law) in fits.items():  # at most three training sets
         _check_dataset(ds)
@@ -679,12 +711,11 @@ def predict_runs(models: pd.DataFrame, fits: dict[str, tuple[OvertrainingLaw, Er
         The rows of ``models`` of those training sets with added columns ``predicted``, ``rel_error`` and
         ``fit_point`` (True for the Table 1 runs the loss law was fitted on).
     """
-    if not isinstance(fits, dict) or not fits:
-        raise ValueError("fits must be a non-empty dict {dataset: (OvertrainingLaw, ErrorLaw)}")
-    for ds in fits:
-        _check_dataset(ds)
-    if loss_col not in models.columns:
+    _check_fits(fits)
+    v.frame("models", models, hint=_MODELS_HINT)
+    if not isinstance(loss_col, str) or loss_col not in models.columns:
         raise ValueError(f"loss_col must be a column of models; got {loss_col!r}")
+    _check_models(models, "C", loss_col)
     out = models[models["dataset"].isin(list(fits))].copy()
     params = pd.DataFrame({ds: law.as_dict() for ds, (law, _) in fits.items()}).T.loc[out["dataset"]]
     E, a, b, eta = (params[p].to_numpy() for p in ("E", "a", "b", "eta"))
@@ -723,6 +754,16 @@ def compare_downstream_tables(
         ``paper``, relative errors in percent.
     """
     published = {"table1": GADRE_2024_TABLE2, "table1_without_1.4B": GADRE_2024_TABLE7}
+    v.frame("models", models, ("name",), hint=_MODELS_HINT)
+    v.frame("downstream", downstream, ("name", "task", "error"), hint=" (use t2lib.data.load_gadre_downstream())")
+    if isinstance(datasets, str) or not isinstance(datasets, (tuple, list)) or not datasets:
+        raise ValueError(f"datasets must be a non-empty tuple of training sets from {DATASETS}; got {datasets!r}")
+    for ds in datasets:
+        if not isinstance(ds, str) or ds not in DATASETS:
+            raise ValueError(f"datasets must hold names from {DATASETS}; got {ds!r}")
+    _check_models(models, "C", loss_col) if isinstance(loss_col, str) and loss_col in models.columns else None
+    if not isinstance(loss_col, str) or loss_col not in models.columns:
+        raise ValueError(f"loss_col must be a column of models; got {loss_col!r}")
     parts = []
     for ds in datasets:  # 3 training sets x 2 fitting sets, each a handful of small fits
         _check_dataset(ds)

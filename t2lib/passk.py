@@ -91,12 +91,7 @@ def _int_array(name: str, x: Any) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def _broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
-    try:
-        return list(np.broadcast_arrays(*arrays.values()))
-    except ValueError as exc:
-        desc = ", ".join(f"{k}: {np.shape(a)}" for k, a in arrays.items())
-        raise ValueError(f"arguments must broadcast to a common shape; got {desc}") from exc
+_broadcast = v.broadcast  # the shared helper: names every argument and its shape
 
 
 def _check_counts(n: Any, c: Any, k: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -119,6 +114,19 @@ def _check_counts(n: Any, c: Any, k: Any) -> tuple[np.ndarray, np.ndarray, np.nd
             f"got k={k_.flat[i]} > n={n_.flat[i]}"
         )
     return n_, c_, k_
+
+
+def _check_samples(samples: Any, by: Any) -> None:
+    if isinstance(by, str):
+        keys = [by]
+    elif isinstance(by, (list, tuple)) and by and all(isinstance(b, str) for b in by):
+        keys = list(by)
+    else:
+        raise ValueError(f"by must be a column name or a list of column names; got {by!r}")
+    v.frame("samples", samples, ["n", "c"], finite_columns=("n", "c"))
+    missing = [k for k in keys if k not in samples.columns]
+    if missing:
+        raise ValueError(f"by must name columns of samples; missing {missing}")
 
 
 def _scalar_or_array(out: np.ndarray) -> np.ndarray | float:
@@ -289,8 +297,12 @@ def simulate_estimates(p: Any, n: int, k: int, trials: int, seed: int = 0) -> tu
     t = _int_array("trials", trials)
     if t.ndim != 0 or t < 1:
         raise ValueError(f"trials must be a scalar integer >= 1; got {trials!r}")
-    rng = np.random.default_rng(seed)
-    c = rng.binomial(int(_int_array("n", n)), p_, size=(int(t),) + p_.shape)
+    n_ = v.integer("n", n, 1, 2**62)
+    k_ = v.integer("k", k, 1, n_)
+    if int(t) * max(p_.size, 1) > 10**8:
+        raise ValueError(f"trials must keep trials * p.size below 1e8; got {int(t)} * {p_.size}")
+    rng = np.random.default_rng(v.seed("seed", seed))
+    c = rng.binomial(n_, p_, size=(int(t),) + p_.shape)
     return np.asarray(pass_at_k(n, c, k)), np.asarray(plugin_pass_at_k(n, c, k))
 
 
@@ -366,9 +378,7 @@ def coverage_table(samples: pd.DataFrame, k: Sequence[int], by: str | Sequence[s
         Index: the groups (in order of first appearance); columns: ``k``; values: coverage.
     """
     k_ = np.atleast_1d(_int_array("k", k))
-    missing = {"n", "c", *([by] if isinstance(by, str) else by)} - set(samples.columns)
-    if missing:
-        raise ValueError(f"samples is missing the columns {sorted(missing)}")
+    _check_samples(samples, by)
     per = pass_at_k(samples["n"].to_numpy()[:, None], samples["c"].to_numpy()[:, None], k_[None, :])
     frame = pd.DataFrame(per, columns=pd.Index(k_, name="k"), index=samples.index)
     keys = [samples[b] for b in ([by] if isinstance(by, str) else by)]
@@ -378,7 +388,12 @@ def coverage_table(samples: pd.DataFrame, k: Sequence[int], by: str | Sequence[s
 def coverage_power_law(k: Any, a: float, b: float) -> np.ndarray:
     r"""Brown et al.'s exponentiated power law :math:`c(k) = \exp(a k^{b})` (``k > 0``)."""
     k_ = v.positive("k", k)
-    return np.exp(a * k_**b)
+    a_, b_ = v.finite("a", a), v.finite("b", b)
+    if np.any(a_ > 0):
+        raise ValueError(f"a must be <= 0 so that the coverage exp(a k^b) is at most 1 (allowed range: -inf < a <= 0); "
+                         f"got max {a_.max()!r}")
+    k_, a_, b_ = _broadcast(k=k_, a=a_, b=b_)
+    return v.finite_result(np.exp(a_ * k_**b_), "the coverage", k=k_, a=a_, b=b_)
 
 
 def fit_coverage_power_law(k: Any, coverage: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -472,9 +487,7 @@ def beta_coverage_table(fits: pd.DataFrame, k: Any) -> pd.DataFrame:
     pandas.DataFrame
         Index of ``fits``; columns: ``k``; values: predicted coverage (the layout of :func:`coverage_table`).
     """
-    missing = {"alpha", "beta"} - set(getattr(fits, "columns", []))
-    if missing:
-        raise ValueError(f"fits must be a DataFrame with the columns alpha and beta; missing {sorted(missing)}")
+    v.frame("fits", fits, ("alpha", "beta"), finite_columns=("alpha", "beta"))
     k_ = np.atleast_1d(v.nonnegative("k", k))
     if k_.ndim != 1:
         raise ValueError(f"k must be 1-D; got shape {k_.shape}")
@@ -520,7 +533,7 @@ def beta_neg_log_pass_at_k(a: Any, b: Any, k: Any) -> np.ndarray | float:
     if np.any(k_ <= 0):
         raise ValueError("k must be positive (allowed range: 0 < k < inf) for -log pass@k")
     logf = special.betaln(a_, b_ + k_) - special.betaln(a_, b_)
-    return _scalar_or_array(-np.log(-np.expm1(logf)))
+    return _scalar_or_array(v.finite_result(-np.log(-np.expm1(logf)), "-log pass@k", a=a_, b=b_, k=k_))
 
 
 def beta_tail_asymptote(a: Any, b: Any, k: Any, scale: Any = 1.0) -> np.ndarray | float:
@@ -548,7 +561,9 @@ def beta_tail_asymptote(a: Any, b: Any, k: Any, scale: Any = 1.0) -> np.ndarray 
     s = v.positive("scale", scale)
     if np.any(s > 1):
         raise ValueError(f"scale must lie in (0, 1]; got {scale!r}")
-    return _scalar_or_array(np.exp(special.gammaln(a_ + b_) - special.gammaln(b_) - a_ * np.log(s * k_)))
+    a_, b_, k_, s = _broadcast(a=a_, b=b_, k=k_, scale=s)
+    out = np.exp(special.gammaln(a_ + b_) - special.gammaln(b_) - a_ * np.log(s * k_))
+    return _scalar_or_array(v.finite_result(out, "the asymptote", a=a_, b=b_, k=k_, scale=s))
 
 
 def beta_binomial_loglik(a: Any, b: Any, n: Any, c: Any) -> np.ndarray | float:
@@ -597,9 +612,7 @@ def fit_beta_by(samples: pd.DataFrame, by: str | Sequence[str] = "model") -> pd.
         One row per group (indexed by ``by``) with columns ``alpha`` and ``beta``: the maximum-likelihood
         Beta(:math:`\alpha, \beta`) of that group's single-attempt success rates.
     """
-    missing = {"n", "c", *([by] if isinstance(by, str) else by)} - set(samples.columns)
-    if missing:
-        raise ValueError(f"samples must have the columns n, c and {by!r}; missing {sorted(missing)}")
+    _check_samples(samples, by)
     return samples.groupby(by, sort=False)[["n", "c"]].apply(
         lambda g: pd.Series(fit_beta(g["n"], g["c"]), index=["alpha", "beta"]))  # one 2-parameter fit per group
 
@@ -640,6 +653,8 @@ def fit_beta(n: Any, c: Any, x0: tuple[float, float] = (0.5, 20.0)) -> tuple[flo
     if not np.any(c_ > 0) or not np.any(c_ < n_):
         raise ValueError("c must contain at least one problem with c > 0 and one with c < n (else the MLE is at the boundary)")
     x0_ = v.positive("x0", x0)
+    if x0_.shape != (2,):
+        raise ValueError(f"x0 must be a pair (a, b); got shape {x0_.shape}")
     P = n_.size
 
     # Objective: minus the mean log-likelihood per problem, over theta = (log a, log b).

@@ -79,6 +79,14 @@ def _ipython():
 
 def loglog_axes(ax=None, xlabel: str = "", ylabel: str = "", title: str = ""):
     """Return an axis with both scales logarithmic and the given labels."""
+    from matplotlib.axes import Axes
+
+    from . import _validate as v
+
+    if ax is not None and not isinstance(ax, Axes):
+        raise ValueError(f"ax must be a matplotlib Axes or None; got {type(ax).__name__}")
+    for name, label in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
+        v.text(name, label, empty=True)
     if ax is None:
         _, ax = plt.subplots()
     ax.set_xscale("log")

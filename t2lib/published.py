@@ -28,6 +28,8 @@ def read_table(name: str) -> pd.DataFrame:
     ValueError
         If no such table exists (the message lists the available ones).
     """
+    if not isinstance(name, str) or not name or Path(name).name != name or name.startswith("."):
+        raise ValueError(f"name must be the file name of a table inside data/ (no folders); got {name!r}")
     path = DATA_DIR / name
     if not path.is_file():
         available = sorted(p.name for p in DATA_DIR.glob("*.csv")) if DATA_DIR.is_dir() else []

@@ -57,10 +57,13 @@ def parse_count(label) -> np.ndarray:
     numpy.ndarray
         The counts (a 0-d array for a single label).
     """
+    if label is None or (not isinstance(label, str) and np.size(label) == 0):
+        raise ValueError(f"label must be a label or a non-empty sequence of labels; got {label!r}")
     labels = np.atleast_1d(np.asarray(label, dtype=object))
     out = np.empty(labels.shape, dtype=float)
     for i, lab in enumerate(labels.ravel()):  # a handful of table rows, parsed once
-        m = re.fullmatch(r"\s*([0-9][0-9,]*\.?[0-9]*)\s+(million|billion|trillion)\s*", str(lab), flags=re.I)
+        m = re.fullmatch(r"\s*([0-9][0-9,]{0,30}\.?[0-9]{0,30})\s+(million|billion|trillion)\s*", lab, flags=re.I) \
+            if isinstance(lab, str) else None
         if m is None:
             raise ValueError(f"label must look like '<number> Million|Billion|Trillion'; got {lab!r}")
         out.flat[i] = float(m.group(1).replace(",", "")) * _UNITS[m.group(2).lower()]
@@ -138,6 +141,7 @@ def hoffmann_projections(correct_typo: bool = False) -> pd.DataFrame:
         Columns ``approach`` (1, 2, 3), ``params_label``, ``N``, ``C``, ``D``,
         ``flop_ratio`` :math:`= 6ND/C`, ``tokens_per_param`` :math:`= D/N`, ``corrected``.
     """
+    correct_typo = v.flag("correct_typo", correct_typo)
     t3, a3 = hoffmann_table3(), hoffmann_table_a3()
     parts = [
         pd.DataFrame({"approach": 1, "params_label": t3["params_label"], "N": t3["N"], "C": t3["C"], "D": t3["D"]}),

@@ -43,6 +43,8 @@ def load_tradeoff_table(path: str | Path | None = None) -> pd.DataFrame:
     ValueError
         If ``path`` does not exist or lacks a required column.
     """
+    if path is not None and not isinstance(path, (str, Path)):
+        raise ValueError(f"path must name an existing CSV file (str or Path) or be None; got {path!r}")
     p = TRADEOFF_CSV if path is None else Path(path)
     if not p.is_file():
         raise ValueError(f"path must name an existing CSV file; got {str(p)!r}")

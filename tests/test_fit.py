@@ -276,6 +276,16 @@ def test_bootstrap_with_default_generator_is_seeded_and_close_to_epoch(data, gri
     assert rel(b1.se()["alpha"], 0.0154) < 0.25
 
 
+def test_bootstrap_over_two_workers_matches_one_process(data, grid_fit):
+    """Splitting the resamples over processes keeps each resample's optimum (only sum order may differ)."""
+    kw = dict(n_resamples=60, seed=42, scheme="epoch", start=grid_fit.theta)
+    one = fit.bootstrap_chinchilla(data["N"], data["D"], data["loss"], **kw)
+    two = fit.bootstrap_chinchilla(data["N"], data["D"], data["loss"], workers=2, **kw)
+    np.testing.assert_array_equal(one.counts, two.counts)
+    np.testing.assert_allclose(two.theta, one.theta, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(two.objective, one.objective, rtol=1e-12)
+
+
 def test_epoch_resampling_scheme_reproduces_numpy_legacy_choice():
     np.random.seed(42)
     idx = np.array([np.random.choice(240, 240, replace=True) for _ in range(30)])

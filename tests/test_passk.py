@@ -320,7 +320,7 @@ def test_fit_beta_by_equals_per_group_fit_beta(math_samples):
     fits = passk.fit_beta_by(math_samples)
     g = math_samples[math_samples["model"] == "Pythia-1B"]
     assert tuple(fits.loc["Pythia-1B"]) == passk.fit_beta(g["n"], g["c"])
-    with pytest.raises(ValueError, match="samples must have the columns"):
+    with pytest.raises(ValueError, match="samples is missing the columns"):
         passk.fit_beta_by(math_samples.drop(columns="c"))
 
 
@@ -345,7 +345,7 @@ def test_table_helpers_equal_their_per_row_counterparts(math_samples, math_cover
     assert list(table.columns) == list(K_FIT) and list(table.index) == list(fits.index)
     al, be = fits.loc["Pythia-1B"]
     np.testing.assert_array_equal(table.loc["Pythia-1B"], passk.beta_pass_at_k(al, be, K_FIT))
-    with pytest.raises(ValueError, match="fits must"):
+    with pytest.raises(ValueError, match="fits is missing the columns"):
         passk.beta_coverage_table(fits.drop(columns="beta"), K_FIT)
     with pytest.raises(ValueError, match="k"):
         passk.beta_coverage_table(fits, [-1.0])

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["DataFile", "REGISTRY", "data_dir", "fetch", "DataError"]
@@ -48,17 +47,30 @@ REGISTRY: dict[str, DataFile] = _load_registry()
 
 
 def data_dir() -> Path:
-    """The data cache: ``$T2LIB_DATA_DIR`` if set, else pooch's OS cache for ``t2lib``."""
+    """The data cache: ``$T2LIB_DATA_DIR`` if set, else pooch's OS cache for ``t2lib``.
+
+    Raises
+    ------
+    DataError
+        If ``T2LIB_DATA_DIR`` is set but is not an existing directory (a typo would otherwise silently start
+        a new, empty cache and download everything into it).
+    """
     env = os.environ.get("T2LIB_DATA_DIR")
     if env:
-        return Path(env).expanduser().resolve()
+        path = Path(env).expanduser().resolve()
+        if not path.is_dir():
+            raise DataError(
+                f"T2LIB_DATA_DIR={env!r} is not an existing directory; create it (an empty folder is a fresh cache) "
+                "or unset T2LIB_DATA_DIR to use the per-user cache"
+            )
+        return path
     import pooch
 
     return Path(pooch.os_cache("t2lib"))
 
 
-@lru_cache(maxsize=None)
-def _sha256(path: str, size: int, mtime_ns: int) -> str:  # size/mtime key the cache
+def _sha256(path: Path) -> str:
+    """sha256 of the file's current bytes: hashed on every call, so an in-place edit is always seen."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -67,8 +79,7 @@ def _sha256(path: str, size: int, mtime_ns: int) -> str:  # size/mtime key the c
 
 
 def _checked(path: Path, entry: DataFile) -> Path:
-    st = path.stat()
-    got = _sha256(str(path), st.st_size, st.st_mtime_ns)
+    got = _sha256(path)
     if got != entry.sha256:
         raise DataError(
             f"checksum mismatch for data file {entry.key} at {path}: expected sha256 {entry.sha256}, got {got}. "
@@ -91,6 +102,8 @@ def fetch(key: str) -> Path:
         If ``key`` is not registered, the cached copy's sha256 differs from the
         registry, or the file is missing and cannot be downloaded.
     """
+    if not isinstance(key, str) or not key:
+        raise DataError(f"key must be the registered path of a data file (a string); got {key!r}")
     if key not in REGISTRY:
         close = [k for k in REGISTRY if k.split("/")[0] == key.split("/")[0]][:5]
         raise DataError(f"key {key!r} is not a registered data file (e.g. {close or list(REGISTRY)[:3]})")

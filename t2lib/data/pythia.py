@@ -130,7 +130,7 @@ def load_pythia_samples(benchmark: str, checkpoints: bool = False) -> pd.DataFra
     t2lib.data.DataError
         If a data file is missing/corrupt or its counts are inconsistent.
     """
-    if benchmark not in _BENCHMARKS:
+    if not isinstance(benchmark, str) or benchmark not in _BENCHMARKS:
         raise ValueError(f"benchmark must be one of {_BENCHMARKS}; got {benchmark!r}")
     if not isinstance(checkpoints, (bool, np.bool_)):
         raise ValueError(f"checkpoints must be True or False; got {checkpoints!r}")

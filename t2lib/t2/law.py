@@ -87,6 +87,7 @@ class T2Law:
     @classmethod
     def from_params(cls, params) -> "T2Law":
         """Build from a mapping with exactly the seven parameter names as keys."""
+        v.mapping("params", params)
         names = cls.param_names()
         unknown, missing = set(params) - set(names), set(names) - set(params)
         if unknown or missing:
@@ -123,12 +124,7 @@ class T2Law:
         return t2_optimal(self, C_train, C_inf, min_samples=min_samples)
 
 
-def _broadcast(**arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    try:
-        return tuple(np.broadcast_arrays(*arrays.values()))
-    except ValueError:
-        desc = ", ".join(f"{k}: {np.shape(a)}" for k, a in arrays.items())
-        raise ValueError(f"{', '.join(arrays)} must broadcast to a common shape; got {desc}") from None
+_broadcast = v.broadcast  # the shared helper: names every argument and its shape
 
 
 def _check_min_samples(min_samples) -> float | None:
@@ -206,6 +202,7 @@ def t2_optimal(law: T2Law, C_train, C_inf, min_samples: float | None = None):
     if np.any(bad):
         i = np.flatnonzero(bad.ravel())[0]
         raise ValueError(
+            f"C_train, C_inf{', min_samples' if kmin is not None else ''}: "
             f"the optimum is not finite for C_train={ct.ravel()[i]!r}, C_inf={ci.ravel()[i]!r} "
             f"(allowed: budgets whose optimum N, D, k fit in floating point)"
         )
