@@ -41,10 +41,6 @@ __all__ = [
     "ChapterResult",
     "build",
     "clean_notebook",
-    "staged_config",
-    "longest_first",
-    "comparable_outputs",
-    "refers_to_api",
     "SKIP_DETERMINISM_TAG",
     "main",
 ]
@@ -285,7 +281,7 @@ def run_chapter(source: str | os.PathLike, output: str | os.PathLike, parameters
 CHAPTER_SECONDS = "chapter_seconds.json"  #: execution times of the last builds, in ``<root>/_build``
 
 
-def longest_first(tasks: list[tuple], history: Path) -> list[tuple]:
+def _longest_first(tasks: list[tuple], history: Path) -> list[tuple]:
     """Order chapter tasks (source first) by decreasing execution time in the last build; unknown chapters first.
 
     With a pool of workers the longest chapter (e.g. one that trains models) then starts at once instead of
@@ -318,7 +314,7 @@ def _record_seconds(history: Path, results: Sequence[ChapterResult]) -> None:
 SKIP_DETERMINISM_TAG = "skip-determinism"  #: cell tag: outputs may differ between executions (e.g. wall times)
 
 
-def comparable_outputs(path: str | os.PathLike, skip_tag: str = SKIP_DETERMINISM_TAG) -> list[list[dict]]:
+def _comparable_outputs(path: str | os.PathLike, skip_tag: str = SKIP_DETERMINISM_TAG) -> list[list[dict]]:
     """The outputs of an executed notebook in the form two executions are compared in (byte for byte).
 
     One list per code cell, in order; a cell tagged ``skip_tag`` contributes an empty list (its outputs
@@ -424,7 +420,7 @@ REPOSITORY_BUTTONS = ("use_repository_button", "use_issues_button", "use_edit_pa
 LAUNCH_URLS = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url")
 
 
-def staged_config(cfg: dict, student: bool = False) -> dict:
+def _staged_config(cfg: dict, student: bool = False) -> dict:
     """The Jupyter Book configuration a build uses, from the project's ``_config.yml`` (as a dict).
 
     ``repository.url`` is the one setting behind the repository, issue, edit and launch (Binder) buttons: when
@@ -450,7 +446,7 @@ def staged_config(cfg: dict, student: bool = False) -> dict:
 def _stage_config(root: Path, stage: Path, student: bool) -> None:
     import yaml
 
-    cfg = staged_config(yaml.safe_load((root / "_config.yml").read_text()), student)
+    cfg = _staged_config(yaml.safe_load((root / "_config.yml").read_text()), student)
     (stage / "_config.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
 
 
@@ -480,7 +476,7 @@ def strip_solutions(path: str | os.PathLike) -> int:
 _API_ROLE = re.compile(r"\{(?:py:)?(?:func|class|mod|meth|data|obj|attr|exc)\}`")
 
 
-def refers_to_api(path: str | os.PathLike) -> bool:
+def _refers_to_api(path: str | os.PathLike) -> bool:
     """Whether a notebook's markdown links to the API reference (a ``{py:func}`` / ``{func}`` ... role)."""
     import nbformat
 
@@ -504,7 +500,7 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         Output directory (default ``<root>/_build``): executed copies go to ``out/src``, HTML to ``out/_build/html``.
     chapters : sequence of paths, optional
         Build a small book of just these notebooks (the first is the root page) instead of ``_toc.yml``;
-        it includes the API reference appendix only if one of them links to it (:func:`refers_to_api`).
+        it includes the API reference appendix only if one of them links to it (``_refers_to_api``).
     jobs : int
         Chapters executed in parallel (one kernel each).
     student : bool
@@ -541,7 +537,7 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
 
     print(f"Executing {len(nbs)} chapter(s) with papermill ({jobs} in parallel) into {stage}", flush=True)
     history = root / "_build" / CHAPTER_SECONDS
-    tasks = longest_first([(str(nb), str(stage / "book" / nb.name), {}, timeout) for nb in nbs], history)
+    tasks = _longest_first([(str(nb), str(stage / "book" / nb.name), {}, timeout) for nb in nbs], history)
     results: list[ChapterResult] = []
     t_exec = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -567,9 +563,9 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         n = sum(strip_solutions(r.output) for r in results)
         print(f"Student edition: removed {n} solutions", flush=True)
     t_html = time.perf_counter()
-    from . import apiref
+    from . import _apiref as apiref
 
-    if not chapters or any(refers_to_api(r.output) for r in results):  # a small book only when it links there
+    if not chapters or any(_refers_to_api(r.output) for r in results):  # a small book only when it links there
         api_docs, api_skipped = apiref.write_api_pages(stage, root)
         (stage / "_toc.yml").write_text(yaml.safe_dump(apiref.add_to_toc(toc, api_docs), sort_keys=False))
         print(f"API reference: {len(api_docs)} module page(s)"

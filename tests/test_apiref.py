@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from t2lib import apiref
+from t2lib import _apiref as apiref
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES, SKIPPED = apiref.public_modules()

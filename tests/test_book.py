@@ -110,14 +110,14 @@ def test_repository_buttons_follow_the_single_repository_setting(url):
     cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert not cfg["repository"]["url"], "the default is no repository (the old placeholder did not exist)"
     repo = {k: v for k, v in cfg["repository"].items() if k != "url"} | ({} if url is None else {"url": url})
-    theme = _final_theme_options(book.staged_config({**cfg, "repository": repo}))
+    theme = _final_theme_options(book._staged_config({**cfg, "repository": repo}))
     if url:
         assert theme["repository_url"] == url and theme["use_repository_button"] is True
         assert theme["launch_buttons"]["binderhub_url"] == cfg["launch_buttons"]["binderhub_url"] != ""
     else:  # Jupyter Book's own default repository must not leak in either
         assert theme["repository_url"] == "" and not any(theme.get(b) for b in book.REPOSITORY_BUTTONS)
         assert not any(theme["launch_buttons"].get(k) for k in book.LAUNCH_URLS)
-    assert book.staged_config(cfg, student=True)["title"].endswith("(student edition)")
+    assert book._staged_config(cfg, student=True)["title"].endswith("(student edition)")
 
 
 # ----------------------------------------------------------------------------- run with parameters
@@ -170,11 +170,11 @@ def test_outputs_are_deterministic(built_book, second_execution):
     """A second execution of every chapter prints identical text, tables and figure bytes.
 
     The second execution (conftest: started in the background once the first build has executed) is compared
-    cell by cell; cells tagged ``skip-determinism`` are left out (see :func:`t2lib.book.comparable_outputs`).
+    cell by cell; cells tagged ``skip-determinism`` are left out (see :func:`t2lib.book._comparable_outputs`).
     """
     for path in CHAPTERS:
-        first = book.comparable_outputs(built_book["src"] / "book" / path.name)
-        second = book.comparable_outputs(second_execution / "book" / path.name)
+        first = book._comparable_outputs(built_book["src"] / "book" / path.name)
+        second = book._comparable_outputs(second_execution / "book" / path.name)
         differ = [i for i, (a, b) in enumerate(zip(first, second)) if a != b]
         assert len(first) == len(second) and not differ, \
             f"{path.name}: outputs of code cells {differ} differ between two executions"
@@ -197,9 +197,9 @@ def test_determinism_comparison_skips_only_tagged_cells(tmp_path):
     a = _executed_notebook(tmp_path / "a.ipynb", ["1.0\n", "trained in 93 s\n", "x"], [[], tag, ["hide-input"]])
     b = _executed_notebook(tmp_path / "b.ipynb", ["1.0\n", "read from cache\n", "x"], [[], tag, ["hide-input"]])
     c = _executed_notebook(tmp_path / "c.ipynb", ["1.1\n", "trained in 93 s\n", "x"], [[], tag, ["hide-input"]])
-    assert book.comparable_outputs(a) == book.comparable_outputs(b)
-    assert book.comparable_outputs(a) != book.comparable_outputs(c)
-    assert book.comparable_outputs(a)[1] == [] and book.comparable_outputs(a, skip_tag="other")[1] != []
+    assert book._comparable_outputs(a) == book._comparable_outputs(b)
+    assert book._comparable_outputs(a) != book._comparable_outputs(c)
+    assert book._comparable_outputs(a)[1] == [] and book._comparable_outputs(a, skip_tag="other")[1] != []
 
 
 def test_split_stream_chunks_compare_equal(tmp_path):
@@ -207,16 +207,16 @@ def test_split_stream_chunks_compare_equal(tmp_path):
     nb = nbformat.read(str(one), as_version=4)
     nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in ("a\n", "b\n")]
     nbformat.write(nb, str(tmp_path / "two.ipynb"))
-    assert book.comparable_outputs(one) == book.comparable_outputs(tmp_path / "two.ipynb")
+    assert book._comparable_outputs(one) == book._comparable_outputs(tmp_path / "two.ipynb")
 
 
 def test_longest_chapter_scheduled_first(tmp_path):
     history = tmp_path / "seconds.json"
     history.write_text(json.dumps({"a.ipynb": 5.0, "b.ipynb": 120.0, "c.ipynb": 9.0}))
     tasks = [("book/a.ipynb",), ("book/b.ipynb",), ("book/new.ipynb",), ("book/c.ipynb",)]
-    assert [t[0] for t in book.longest_first(tasks, history)] == \
+    assert [t[0] for t in book._longest_first(tasks, history)] == \
         ["book/new.ipynb", "book/b.ipynb", "book/c.ipynb", "book/a.ipynb"]  # unknown (maybe long) first
-    assert book.longest_first(tasks, tmp_path / "missing.json") == tasks  # no history: toc order
+    assert book._longest_first(tasks, tmp_path / "missing.json") == tasks  # no history: toc order
 
 
 def _exercise_notebook(path: Path, n: int = 3) -> Path:
@@ -268,8 +268,8 @@ def test_student_edition_removes_every_solution_of_every_chapter(built_book, tmp
 
 def test_api_roles_detected(tmp_path):
     nb = _exercise_notebook(tmp_path / "a.ipynb", n=1)
-    assert not book.refers_to_api(nb)
+    assert not book._refers_to_api(nb)
     doc = nbformat.read(str(nb), as_version=4)
     doc.cells.append(nbformat.v4.new_markdown_cell("Computed by {py:func}`t2lib.flops.training_flops`."))
     nbformat.write(doc, str(nb))
-    assert book.refers_to_api(nb)
+    assert book._refers_to_api(nb)

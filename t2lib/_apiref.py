@@ -1,4 +1,4 @@
-"""The book's API reference appendix, generated from the docstrings of :mod:`t2lib` at every build.
+"""The book's API reference appendix, generated from the docstrings of ``t2lib`` at every build (build machinery, private).
 
 :func:`write_api_pages` writes one MyST page per public module into a staged book (``book/api/<module>.md``:
 the module docstring, then every public name rendered by Sphinx autodoc with napoleon's numpy style) and
@@ -28,7 +28,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["PACKAGE", "LANDING_PAGE", "ModulePage", "public_modules", "module_pages", "write_api_pages", "add_to_toc"]
 
 PACKAGE = "t2lib"  #: the package the appendix documents
 LANDING_PAGE = "book/api"  #: docname of the appendix's landing page (``book/api.md`` in the repository)
