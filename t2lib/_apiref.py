@@ -172,6 +172,13 @@ def _private_doc(module: str, name: str, obj: Any) -> str:
             docs = ModuleAnalyzer.for_module(modname).find_attr_docs()
             if ("", name) in docs:
                 return "\n".join(docs[("", name)]).strip()
+    for modname, mod in sorted(sys.modules.items()):  # imported under another name from a public module
+        if modname.split(".")[0] == PACKAGE and _is_public(modname) and modname != module:
+            for other, value in vars(mod).items():
+                if value is obj and other != name and other in _assigned_names(mod):
+                    docs = ModuleAnalyzer.for_module(modname).find_attr_docs()
+                    text = "\n".join(docs.get(("", other), [])).strip()
+                    return f"The same object as :data:`{modname}.{other}`." + (f" {text}" if text else "")
     return ""
 
 

@@ -484,10 +484,11 @@ def _refers_to_api(path: str | os.PathLike) -> bool:
     return any(_API_ROLE.search(c.source) for c in nb.cells if c.cell_type == "markdown")
 
 
-def _subset_toc(chapters: Sequence[Path]) -> dict:
+def _subset_toc(chapters: Sequence[Path], pages: Sequence[Path] = ()) -> dict:
     rel = [f"book/{p.stem}" for p in chapters]
+    extra = [f"book/{p.stem}" for p in pages if p.stem != "references"]  # e.g. the notation page chapters link to
     return {"format": "jb-book", "root": rel[0],
-            "chapters": [{"file": r} for r in rel[1:]] + [{"file": "book/references"}]}
+            "chapters": [{"file": r} for r in extra + rel[1:]] + [{"file": "book/references"}]}
 
 
 def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None = None, jobs: int = 2,
@@ -519,8 +520,8 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         for nb in nbs:
             if nb.suffix != NOTEBOOK_SUFFIX or not nb.is_file():
                 raise ValueError(f"chapters must be existing .ipynb files; got {nb}")
-        toc = _subset_toc(nbs)
-        pages = [root / "book" / "references.md"]
+        pages = [p for p in (root / "book" / "notation.md", root / "book" / "references.md") if p.is_file()]
+        toc = _subset_toc(nbs, pages)
     else:
         nbs = toc_chapters(root)
         toc = yaml.safe_load((root / "_toc.yml").read_text())

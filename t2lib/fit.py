@@ -38,6 +38,7 @@ from scipy.special import ndtr
 
 from . import _validate as v
 from .laws import ChinchillaLaw
+from .published import BESIROGLU_2024  # published numbers, typed once there (re-exported)
 
 __all__ = [
     "BESIROGLU_2024",
@@ -61,24 +62,6 @@ __all__ = [
     "fit_chinchilla_mle",
     "resample_counts",
 ]
-
-BESIROGLU_2024: dict = {
-    # data_analysis.ipynb, "replicate exactly" fit over Hoffmann's 4,500-start grid on 240 points
-    "grid_fit": {"E": 1.81724, "A": 477.84, "B": 2143.86, "alpha": 0.347313, "beta": 0.367183},
-    "grid_objective": 1.01827403e-3,
-    # published bootstrap (4,000 resamples) standard errors, SEs in log space, and 95% percentile intervals
-    "se": {"E": 0.026, "A": 124.5, "B": 1293.0, "alpha": 0.015, "beta": 0.021},
-    "se_log": {"A": 0.258, "B": 0.421, "E": 0.014},
-    "se_a": 0.020,
-    "ci95": {"E": (1.769, 1.871), "A": (285.2, 743.6), "B": (1042.4, 5810.3), "alpha": (0.317, 0.373),
-             "beta": (0.331, 0.415)},
-    # runs needed for Hoffmann's 80% interval of a (width 0.001) from the empirical bootstrap width
-    "runs_needed": 634_773,
-}
-"""Published numbers of Besiroglu, Erdil, Barnett & You (2024), "Chinchilla Scaling: A replication attempt",
-and its notebook ``data_analysis.ipynb``, that the book reproduces (the point estimates of their maximum-likelihood
-fit are :data:`t2lib.laws.EPOCH_2024`). Tolerances are in the tests that assert them."""
-
 
 THETA_NAMES = ("log_A", "log_B", "log_E", "alpha", "beta")
 """Order of the fitted parameter vector :math:`\\theta = (a, b, e, \\alpha, \\beta)`."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["number", "fraction", "percent", "SUPERSCRIPT"]
+__all__ = ["number", "signed", "fraction", "percent", "SUPERSCRIPT"]
 
 #: ``str.translate`` table from ASCII digits and minus to their superscript forms (``"13"`` -> ``"¹³"``).
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -87,6 +87,15 @@ def number(x: Any, sig: int = 3, *, sci_below: float = 1e-3, sci_above: float = 
         return sign + (power if mant == "1" else f"{mant} × {power}")
     power = f"10^{{{e}}}"
     return sign + (power if mant == "1" else f"{mant} \\times {power}")
+
+
+def signed(x: Any, sig: int = 3, **kwargs: Any) -> str:
+    """Like :func:`number`, with an explicit sign: ``"+0.0045"``, ``"−0.0045"`` (a true minus sign), ``"0"``.
+
+    For changes and differences in prose. ``kwargs`` are passed to :func:`number`.
+    """
+    text = number(x, sig=sig, **kwargs)
+    return text if text == "0" or text[0] in "−-" else "+" + text
 
 
 def fraction(x: Any, max_denominator: int = 12, tol: float = 1e-9) -> str:

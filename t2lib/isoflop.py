@@ -20,11 +20,9 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
+from .published import HOFFMANN_2022_ISOFLOP_BUDGETS as HOFFMANN_BUDGETS  # typed once there (re-exported)
 
 __all__ = ["HOFFMANN_BUDGETS", "assign_budgets", "isoflop_profiles", "IsoFLOPFit", "fit_isoflop"]
-
-HOFFMANN_BUDGETS = (6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21)
-"""The nine IsoFLOP budgets of Hoffmann et al. (2022), Figure 3 (FLOPs)."""
 
 
 def _budgets(budgets) -> np.ndarray:

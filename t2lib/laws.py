@@ -10,17 +10,19 @@ the minimiser is
 
 .. math::
 
-    N_{\mathrm{opt}}(C) = G\,(C/6)^{a},\quad D_{\mathrm{opt}}(C) = G^{-1}(C/6)^{b},\quad
+    N_{\mathrm{opt}}(C) = K\,(C/6)^{a},\quad D_{\mathrm{opt}}(C) = K^{-1}(C/6)^{b},\quad
     a = \frac{\beta}{\alpha+\beta},\ b = \frac{\alpha}{\alpha+\beta},\
-    G = \Big(\frac{\alpha A}{\beta B}\Big)^{1/(\alpha+\beta)} .
+    K = \Big(\frac{\alpha A}{\beta B}\Big)^{1/(\alpha+\beta)} .
+
+(The frontier coefficient was written :math:`G` in earlier editions; ``ChinchillaLaw.G`` remains as an alias.)
 
 The dual (iso-loss) problem, the cheapest :math:`6ND` reaching a loss :math:`\ell`, has the same
 frontier (:meth:`ChinchillaLaw.iso_loss_optimal`, :meth:`ChinchillaLaw.compute_for_loss`);
 :meth:`ChinchillaLaw.compute_optimal_numeric` finds the frontier by a derivative-free search instead, as a check;
 :meth:`ChinchillaLaw.budget_for_params` inverts it, and :func:`power_law_allocation` evaluates a bare
-power law :math:`N = G (C/6)^a` when a source quotes :math:`G` and :math:`a` directly.
+power law :math:`N = K (C/6)^a` when a source quotes :math:`K` and :math:`a` directly.
 
-The presets below carry their source in their docstrings.
+The presets below carry their source in their docstrings; their values are typed once, in :mod:`t2lib.published`.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from typing import Mapping
 import numpy as np
 
 from . import _validate as v
+from . import published
 
 __all__ = [
     "ChinchillaLaw",
@@ -38,6 +41,7 @@ __all__ = [
     "EPOCH_2024",
     "SARDANA_2024",
     "PRESETS",
+    "PRESET_LABELS",
     "power_law_allocation",
 ]
 
@@ -77,9 +81,18 @@ class ChinchillaLaw(v.PositiveParams):
         return self.alpha / (self.alpha + self.beta)
 
     @property
-    def G(self) -> float:
-        r""":math:`G = (\alpha A / (\beta B))^{1/(\alpha+\beta)}`."""
+    def K(self) -> float:
+        r"""Frontier coefficient :math:`K = (\alpha A / (\beta B))^{1/(\alpha+\beta)}`: :math:`N_{\mathrm{opt}} = K (C/6)^a`."""
         return (self.alpha * self.A / (self.beta * self.B)) ** (1.0 / (self.alpha + self.beta))
+
+    @property
+    def G(self) -> float:
+        """Alias of :attr:`K`, kept so that older code keeps working.
+
+        The book writes the frontier coefficient :math:`K`, because :math:`G` is the coefficient of the sampling term
+        of the Train-to-Test law (see the notation page).
+        """
+        return self.K
 
     # ------------------------------------------------------------------ the law
     def loss_terms(self, N, D) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -116,7 +129,7 @@ class ChinchillaLaw(v.PositiveParams):
     def compute_optimal(self, C) -> tuple[np.ndarray, np.ndarray]:
         r"""Compute-optimal allocation under :math:`C = 6ND`.
 
-        Returns :math:`(N_{\mathrm{opt}}, D_{\mathrm{opt}}) = (G (C/6)^a,\ G^{-1} (C/6)^b)`.
+        Returns :math:`(N_{\mathrm{opt}}, D_{\mathrm{opt}}) = (K (C/6)^a,\ K^{-1} (C/6)^b)`.
 
         Parameters
         ----------
@@ -125,7 +138,7 @@ class ChinchillaLaw(v.PositiveParams):
         """
         C = v.positive("C", C)
         x = C / 6.0
-        return v.finite_result((self.G * x ** self.a, x ** self.b / self.G), "the optimum", C=C)
+        return v.finite_result((self.K * x ** self.a, x ** self.b / self.K), "the optimum", C=C)
 
     def compute_optimal_numeric(self, C, *, N_min: float = 1.0, N_max: float | None = None,
                                 xtol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
@@ -185,7 +198,7 @@ class ChinchillaLaw(v.PositiveParams):
         return N, x / N
 
     def tokens_per_param(self, C) -> np.ndarray:
-        r"""Compute-optimal tokens per parameter :math:`D_{\mathrm{opt}}/N_{\mathrm{opt}} = G^{-2} (C/6)^{b-a}`."""
+        r"""Compute-optimal tokens per parameter :math:`D_{\mathrm{opt}}/N_{\mathrm{opt}} = K^{-2} (C/6)^{b-a}`."""
         N, D = self.compute_optimal(C)
         return D / N
 
@@ -216,11 +229,11 @@ class ChinchillaLaw(v.PositiveParams):
     def budget_for_params(self, N) -> tuple[np.ndarray, np.ndarray]:
         r"""Inverse of the frontier: the budget at which ``N`` parameters are compute-optimal.
 
-        Solving :math:`N = G (C/6)^a` for :math:`C`,
+        Solving :math:`N = K (C/6)^a` for :math:`C`,
 
         .. math::
 
-            C(N) = 6\,(N/G)^{1/a},\qquad D_{\mathrm{opt}}(N) = \frac{C(N)}{6N} = \frac{(N/G)^{1/a}}{N}.
+            C(N) = 6\,(N/K)^{1/a},\qquad D_{\mathrm{opt}}(N) = \frac{C(N)}{6N} = \frac{(N/K)^{1/a}}{N}.
 
         This is how tables of "optimal FLOPs and tokens for a given model size"
         (Hoffmann et al. 2022, Tables 3 and A3) are produced from a law.
@@ -236,7 +249,7 @@ class ChinchillaLaw(v.PositiveParams):
             Training FLOPs and training tokens.
         """
         N = v.positive("N", N)
-        x = (N / self.G) ** (1.0 / self.a)
+        x = (N / self.K) ** (1.0 / self.a)
         return v.finite_result((6.0 * x, x / N), "the budget", N=N)
 
     def compute_for_loss(self, loss) -> np.ndarray:
@@ -260,7 +273,7 @@ class ChinchillaLaw(v.PositiveParams):
 
         .. math::
 
-            L_{\mathrm{opt}}(C) = E + \big(A G^{-\alpha} + B G^{\beta}\big)\,(C/6)^{-\alpha\beta/(\alpha+\beta)} .
+            L_{\mathrm{opt}}(C) = E + \big(A K^{-\alpha} + B K^{\beta}\big)\,(C/6)^{-\alpha\beta/(\alpha+\beta)} .
 
         Parameters
         ----------
@@ -295,19 +308,21 @@ def _golden_section(f, lo: np.ndarray, hi: np.ndarray, xtol: float) -> tuple[np.
 
 
 def power_law_allocation(C, G: float, a: float) -> tuple[np.ndarray, np.ndarray]:
-    r"""Allocation from a bare power law :math:`N = G (C/6)^a`, :math:`D = C/(6N)`.
+    r"""Allocation from a bare power law :math:`N = K (C/6)^a`, :math:`D = C/(6N)`.
 
-    The frontier of :class:`ChinchillaLaw` is the special case :math:`G = (\alpha A/(\beta B))^{1/(\alpha+\beta)}`,
+    The frontier of :class:`ChinchillaLaw` is the special case :math:`K = (\alpha A/(\beta B))^{1/(\alpha+\beta)}`,
     :math:`a = \beta/(\alpha+\beta)`. Use this when a source publishes (or mixes) a prefactor and an exponent
     that do not come from one parameter set, e.g. Besiroglu et al. (2024), who pair Hoffmann's unrounded
-    :math:`G` with :math:`a = 0.4545`. Then :math:`D/N = G^{-2} (C/6)^{1-2a}`.
+    :math:`K` with the middle of Table 2's interval (:data:`t2lib.published.BESIROGLU_2024_A_REF`). Then
+    :math:`D/N = K^{-2} (C/6)^{1-2a}`.
 
     Parameters
     ----------
     C : array_like
         Training FLOPs, positive and finite.
     G : float
-        Prefactor (parameters at :math:`C/6 = 1`), positive and finite.
+        Prefactor :math:`K` (parameters at :math:`C/6 = 1`), positive and finite. (The argument keeps its old
+        name ``G``; the book writes the frontier coefficient :math:`K`.)
     a : float
         Exponent of :math:`N \propto C^a`, in the open interval (0, 1).
 
@@ -326,19 +341,16 @@ def power_law_allocation(C, G: float, a: float) -> tuple[np.ndarray, np.ndarray]
     return v.finite_result((N, C / (6.0 * N)), "the allocation", C=C, G=G, a=a)
 
 
-HOFFMANN_2022 = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
+HOFFMANN_2022 = ChinchillaLaw(**published.HOFFMANN_2022_EQ10)
 """Hoffmann et al. (2022), Eq. (10): the rounded Approach-3 fit printed in the paper body."""
 
-HOFFMANN_2022_UNROUNDED = ChinchillaLaw(
-    E=float(np.exp(0.5267228)), A=float(np.exp(6.0073404)), B=float(np.exp(6.0179186)),
-    alpha=0.33917084, beta=0.2849083,
-)
+HOFFMANN_2022_UNROUNDED = ChinchillaLaw(**published.HOFFMANN_2022_UNROUNDED_PARAMS)
 """Hoffmann et al. (2022) Approach 3 unrounded, as Besiroglu et al. (2024) report from the paper's TeX source."""
 
-EPOCH_2024 = ChinchillaLaw(E=1.8169, A=482.01, B=2085.43, alpha=0.3478, beta=0.3659)
+EPOCH_2024 = ChinchillaLaw(**published.BESIROGLU_2024_MLE)
 """Besiroglu, Erdil, Barnett & You (2024), the Epoch AI replication: published point estimates (240 points)."""
 
-SARDANA_2024 = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.336, beta=0.283)
+SARDANA_2024 = ChinchillaLaw(**published.SARDANA_2024_PARAMS)
 """Sardana et al. (2024), "Beyond Chinchilla-optimal": the coefficients used in their worked examples."""
 
 #: The published laws above by name (``"EPOCH_2024"`` -> :data:`EPOCH_2024`).
@@ -348,3 +360,11 @@ PRESETS: dict[str, ChinchillaLaw] = {
     "EPOCH_2024": EPOCH_2024,
     "SARDANA_2024": SARDANA_2024,
 }
+
+PRESET_LABELS: dict[str, str] = {
+    "HOFFMANN_2022": "Hoffmann et al. 2022 (rounded)",
+    "HOFFMANN_2022_UNROUNDED": "Hoffmann et al. 2022 (unrounded)",
+    "EPOCH_2024": "Epoch AI refit (Besiroglu et al. 2024)",
+    "SARDANA_2024": "Sardana et al. 2024",
+}
+"""Names for people of the :data:`PRESETS`, for legends and tables."""

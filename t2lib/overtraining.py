@@ -48,6 +48,10 @@ from scipy.optimize import minimize_scalar
 
 from . import _validate as v
 from .laws import ChinchillaLaw
+from .published import (  # published numbers, typed once there (re-exported)
+    GADRE_2024_ERR17_REL_ERROR_PCT, GADRE_2024_LOSS_REL_ERROR_PCT, GADRE_2024_TABLE2, GADRE_2024_TABLE6_VALUES,
+    GADRE_2024_TABLE7,
+)
 
 __all__ = [
     "OvertrainingLaw",
@@ -299,49 +303,16 @@ class Table6Row(NamedTuple):
 
 
 GADRE_2024_TABLE6: dict[str, Table6Row] = {
-    "c4": Table6Row(OvertrainingLaw(1.51, 141, 190, 0.121), ErrorLaw(0.850, 2.08, 0.756), 3.36),
-    "redpajama": Table6Row(OvertrainingLaw(1.84, 212, 367, 0.136), ErrorLaw(0.857, 2.21, 0.715), 7.42),
-    "refinedweb": Table6Row(OvertrainingLaw(1.73, 157, 246, 0.127), ErrorLaw(0.865, 2.21, 0.707), 5.85),
+    ds: Table6Row(OvertrainingLaw(r["E"], r["a"], r["b"], r["eta"]), ErrorLaw(r["epsilon"], r["k"], r["gamma"]),
+                  r["M_star"])
+    for ds, r in GADRE_2024_TABLE6_VALUES.items()
 }
 """Gadre et al. (2024), Table 6: Eq. (4) fitted to C4-eval loss and Eq. (5) to the 17-task
-average error, on the Table 1 points, for each training set; and :math:`M^*` (their App. F)."""
+average error, on the Table 1 points, for each training set; and :math:`M^*` (their App. F).
+Built from :data:`t2lib.published.GADRE_2024_TABLE6_VALUES`, where the printed values are typed."""
 
 TABLE6_DECIMALS: dict[str, int] = {"E": 2, "a": 0, "b": 0, "eta": 3, "epsilon": 3, "k": 2, "gamma": 3, "M_star": 2}
 """Decimal places printed in Table 6 for each parameter (for comparisons at printed precision)."""
-
-
-_TABLE_TASKS = ("arc_easy", "lambada_openai", "openbook_qa", "hellaswag_zeroshot", "avg17")
-
-GADRE_2024_TABLE2: dict[str, dict[str, float]] = {
-    ds: dict(zip(_TABLE_TASKS, vals))
-    for ds, vals in {
-        "c4": (28.96, 15.01, 16.80, 79.58, 0.14),
-        "redpajama": (5.21, 14.39, 8.44, 25.73, 0.05),
-        "refinedweb": (26.06, 16.55, 1.92, 81.96, 2.94),
-    }.items()
-}
-"""Gadre et al. (2024), Table 2: relative error (%) of the downstream prediction for the 6.9B,
-138B-token model of each training set, for ARC-Easy, LAMBADA, OpenBook QA, HellaSwag and the
-17-task average. (Matching it shows the HellaSwag column is the zero-shot variant.)"""
-
-GADRE_2024_TABLE7: dict[str, dict[str, float]] = {
-    ds: dict(zip(_TABLE_TASKS, vals))
-    for ds, vals in {
-        "c4": (0.92, 2.04, 96.16, 61.79, 0.42),
-        "redpajama": (8.13, 11.07, 7.56, 30.98, 10.64),
-        "refinedweb": (15.39, 6.26, 6.79, 6.52, 15.79),
-    }.items()
-}
-"""Gadre et al. (2024), Table 7: as Table 2 with the error laws fitted without the 1.4B run."""
-
-GADRE_2024_LOSS_REL_ERROR_PCT: dict[str, float] = {"rpj-open_lm_1b-32.0": 0.7, "rpj-open_lm_7b-1.0": 0.7}
-"""Gadre et al. (2024), Sec. 4 (and Fig. 1): relative error (%) of the C4-eval loss predicted by the Table 1 fit
-for two held-out RedPajama runs, keyed by run name: the 1.4B model on 900B tokens (M = 640), "within 0.7% relative
-error", and the 6.9B model at M = 20, 0.7%. Printed with one decimal."""
-
-GADRE_2024_ERR17_REL_ERROR_PCT: dict[str, float] = {"rpj-open_lm_1b-32.0": 3.6}
-"""Gadre et al. (2024), Sec. 4: relative error (%) of the chained prediction (C, M -> L -> Err) of the 17-task
-average error of the 1.4B, 900B-token RedPajama run, 3.6% as printed (one decimal)."""
 
 
 # --------------------------------------------------------------------------- fitting

@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from . import _validate as v
+from .published import BROWN_2024_FIG5, BROWN_2024_PYTHIA160M_MATH  # typed once there (re-exported)
 
 __all__ = [
     "BROWN_2024_FIG5",
@@ -54,17 +55,6 @@ __all__ = [
     "fit_beta_by",
     "fit_beta",
 ]
-
-BROWN_2024_FIG5: dict[str, tuple[float, float]] = {"Pythia-70M": (-7.59, -0.18), "Pythia-12B": (-3.92, -0.35)}
-r"""Brown et al. (2024), Figure 5 panel titles: published :math:`(a, b)` of :math:`\log c(k) = a k^b` on MATH,
-as printed (two decimals). This is the only place the values are typed: chapter 6 and ``tests/test_passk.py``
-read them from here. The book reproduces them to :math:`|\Delta a| < 0.1`, :math:`|\Delta b| < 0.01`
-(the k grid is unpublished)."""
-
-BROWN_2024_PYTHIA160M_MATH: dict[int, float] = {1: 0.0027, 10_000: 0.57}
-"""Brown et al. (2024), Sec. 3: Pythia-160M's MATH coverage (a fraction) at k = 1 and k = 10,000, "from a pass@1
-of 0.27% to a pass@10k of 57%" (rounded as printed; reproduced to half a printed unit). The only place the values
-are typed: chapter 6 and ``tests/test_passk.py`` read them from here."""
 
 # Products with at most this many factors are summed term by term (exact to a few ulp);
 # longer ones use the four-term Stirling form, whose absolute error is below

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
-from .published import read_table
+from .published import GOPHER_FLOPS, HOFFMANN_2022_TABLE2_A, read_table
 
 __all__ = [
     "GOPHER_FLOPS",
@@ -30,17 +30,7 @@ __all__ = [
     "implied_power_law",
 ]
 
-GOPHER_FLOPS = 5.76e23
-"""Training FLOPs of Gopher, the unit of Table 3's third column (Hoffmann et al. 2022)."""
-
-HOFFMANN_2022_TABLE2_A: dict[int, tuple[float, float, float]] = {
-    1: (0.50, 0.488, 0.502),  # Approach 1: minimum over training curves
-    2: (0.49, 0.462, 0.534),  # Approach 2: IsoFLOP profiles
-    3: (0.46, 0.454, 0.455),  # Approach 3: parametric fit
-}
-r"""Hoffmann et al. (2022), Table 2: exponent :math:`a` of :math:`N_{opt} \propto C^a` and its 10-90% interval,
-``(a, low, high)``, per approach."""
-
+# Published constants live in t2lib.published (typed once, with their sources); re-exported here for old imports.
 _UNITS = {"million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 

@@ -17,10 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .published import DATA_DIR, read_table, read_transcribed
+
 __all__ = ["TRADEOFF_CSV", "load_tradeoff_table"]
 
 #: The transcribed Villalobos & Atkinson (2023) table in ``data/``.
-TRADEOFF_CSV = Path(__file__).resolve().parents[1] / "data" / "villalobos_atkinson_2023.csv"
+TRADEOFF_CSV = DATA_DIR / "villalobos_atkinson_2023.csv"
 
 
 def load_tradeoff_table(path: str | Path | None = None) -> pd.DataFrame:
@@ -45,11 +47,9 @@ def load_tradeoff_table(path: str | Path | None = None) -> pd.DataFrame:
     """
     if path is not None and not isinstance(path, (str, Path)):
         raise ValueError(f"path must name an existing CSV file (str or Path) or be None; got {path!r}")
-    p = TRADEOFF_CSV if path is None else Path(path)
-    if not p.is_file():
-        raise ValueError(f"path must name an existing CSV file; got {str(p)!r}")
-    header = [ln.lstrip("# ").rstrip() for ln in p.read_text().splitlines() if ln.startswith("#")]
-    df = pd.read_csv(p, comment="#", keep_default_na=False, na_values={"span_train_oom": [""], "span_inference_oom": [""]})
+    na = {"keep_default_na": False, "na_values": {"span_train_oom": [""], "span_inference_oom": [""]}}
+    df = read_table(TRADEOFF_CSV.name, **na) if path is None else read_transcribed(path, **na)
+    source = df.attrs["source"]
     required = {"technique", "span_train_oom", "span_inference_oom", "approximate", "effect_of_scale", "current_use"}
     missing = required - set(df.columns)
     if missing:
@@ -58,5 +58,5 @@ def load_tradeoff_table(path: str | Path | None = None) -> pd.DataFrame:
     gamma = df["span_inference_oom"].to_numpy(float) / df["span_train_oom"].to_numpy(float)
     df["gamma"] = gamma
     df["training_share"] = gamma / (1.0 + gamma)
-    df.attrs["source"] = " ".join(header)
+    df.attrs["source"] = source
     return df
