@@ -204,6 +204,9 @@ def _page_text(page: ModulePage) -> str:
         mod = importlib.import_module(page.module)
         for name, home in page.reexported:
             obj = getattr(mod, name)
+            if f"{page.module}.{name}" in sys.modules:  # the name is also a submodule (t2lib.lab.train): no alias
+                lines += [f"``{name}``: defined in :mod:`{home}`, see :obj:`{home}.{name}`.", ""]
+                continue
             kind = "class" if inspect.isclass(obj) else "function" if callable(obj) and not isinstance(obj, type) \
                 and (inspect.isfunction(obj) or inspect.isbuiltin(obj)) else "data"
             sig = _plain_signature(obj) if kind != "data" else ""

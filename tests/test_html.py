@@ -213,7 +213,8 @@ def test_api_reference_documents_every_public_name(built_book):
             missing.append(f"no page {path.name}")
             continue
         ids = _parse(path).ids
-        names = [*page.documented, *(n for n, _ in page.private_data), *(n for n, _ in page.reexported)]
+        names = [*page.documented, *(n for n, _ in page.private_data),
+                 *(n for n, _ in page.reexported if f"{page.module}.{n}" not in modules)]  # not t2lib.lab.train
         missing += [f"{path.name}: {page.module}.{n}" for n in names if f"{page.module}.{n}" not in ids]
     assert not missing, "\n".join(missing)
     landing = (built_book["html"] / "book" / "api.html").read_text()
