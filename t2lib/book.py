@@ -19,12 +19,13 @@ import argparse
 import ast
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 import tokenize
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -40,6 +41,7 @@ __all__ = [
     "ChapterResult",
     "build",
     "clean_notebook",
+    "SKIP_DETERMINISM_TAG",
     "main",
 ]
 
@@ -244,6 +246,7 @@ class ChapterResult:
 
     @property
     def ok(self) -> bool:
+        """Whether the chapter executed without an error."""
         return self.error is None
 
 
@@ -273,6 +276,68 @@ def run_chapter(source: str | os.PathLike, output: str | os.PathLike, parameters
     except Exception as e:  # kernel death, timeout, bad notebook
         err = f"{type(e).__name__}: {e}"
     return ChapterResult(str(source), str(output), time.perf_counter() - t0, err)
+
+
+CHAPTER_SECONDS = "chapter_seconds.json"  #: execution times of the last builds, in ``<root>/_build``
+
+
+def _longest_first(tasks: list[tuple], history: Path) -> list[tuple]:
+    """Order chapter tasks (source first) by decreasing execution time in the last build; unknown chapters first.
+
+    With a pool of workers the longest chapter (e.g. one that trains models) then starts at once instead of
+    last, which bounds the wall time by the longest chapter rather than by it plus the ones queued before it.
+    The order of execution does not change any output.
+    """
+    import json
+
+    try:
+        seconds = json.loads(history.read_text())
+    except (OSError, ValueError):
+        seconds = {}
+    return sorted(tasks, key=lambda t: -float(seconds.get(Path(t[0]).name, float("inf"))))
+
+
+def _record_seconds(history: Path, results: Sequence[ChapterResult]) -> None:
+    import json
+
+    try:
+        seconds = json.loads(history.read_text())
+    except (OSError, ValueError):
+        seconds = {}
+    seconds.update({Path(r.source).name: round(r.seconds, 1) for r in results})
+    history.parent.mkdir(parents=True, exist_ok=True)
+    tmp = history.with_name(f".{history.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(seconds, indent=1, sort_keys=True) + "\n")
+    tmp.replace(history)  # atomic: two builds may finish at once
+
+
+SKIP_DETERMINISM_TAG = "skip-determinism"  #: cell tag: outputs may differ between executions (e.g. wall times)
+
+
+def _comparable_outputs(path: str | os.PathLike, skip_tag: str = SKIP_DETERMINISM_TAG) -> list[list[dict]]:
+    """The outputs of an executed notebook in the form two executions are compared in (byte for byte).
+
+    One list per code cell, in order; a cell tagged ``skip_tag`` contributes an empty list (its outputs
+    legitimately differ between runs: "trained" vs "read from cache", wall times). Execution counts are dropped
+    and consecutive chunks of one stream are merged (the kernel may split a print into several messages
+    depending on timing; only the text matters).
+    """
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    cells = []
+    for c in (c for c in nb.cells if c.cell_type == "code"):
+        merged: list[dict] = []
+        if skip_tag not in c.get("metadata", {}).get("tags", []):
+            for o in c.outputs:
+                o = {k: v for k, v in o.items() if k != "execution_count"}
+                if merged and o.get("output_type") == "stream" and merged[-1].get("output_type") == "stream" \
+                        and merged[-1]["name"] == o["name"]:
+                    merged[-1] = {**merged[-1], "text": merged[-1]["text"] + o["text"]}
+                else:
+                    merged.append(o)
+        cells.append(merged)
+    return cells
 
 
 def _source_cell_index(executed: Path, index: int) -> int:
@@ -351,12 +416,37 @@ def ensure_mathjax(root: Path) -> Path:
     return vendor
 
 
+REPOSITORY_BUTTONS = ("use_repository_button", "use_issues_button", "use_edit_page_button")
+LAUNCH_URLS = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url")
+
+
+def _staged_config(cfg: dict, student: bool = False) -> dict:
+    """The Jupyter Book configuration a build uses, from the project's ``_config.yml`` (as a dict).
+
+    ``repository.url`` is the one setting behind the repository, issue, edit and launch (Binder) buttons: when
+    it is empty or missing they are all turned off (Jupyter Book would otherwise fill in its own default
+    repository), so the book never links to a repository that does not exist. ``student`` marks the title.
+    """
+    import copy
+
+    cfg = copy.deepcopy(cfg)
+    repo = dict(cfg.get("repository") or {})
+    if not str(repo.get("url") or "").strip():
+        repo["url"] = ""
+        cfg["repository"] = repo
+        cfg["html"] = {**(cfg.get("html") or {}), **{b: False for b in REPOSITORY_BUTTONS}}
+        launch = dict(cfg.get("launch_buttons") or {})
+        launch.update({k: "" for k in LAUNCH_URLS}, thebe=False)
+        cfg["launch_buttons"] = launch
+    if student:
+        cfg["title"] = cfg.get("title", "") + " (student edition)"
+    return cfg
+
+
 def _stage_config(root: Path, stage: Path, student: bool) -> None:
     import yaml
 
-    cfg = yaml.safe_load((root / "_config.yml").read_text())
-    if student:
-        cfg["title"] = cfg.get("title", "") + " (student edition)"
+    cfg = _staged_config(yaml.safe_load((root / "_config.yml").read_text()), student)
     (stage / "_config.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
 
 
@@ -383,6 +473,17 @@ def strip_solutions(path: str | os.PathLike) -> int:
     return removed
 
 
+_API_ROLE = re.compile(r"\{(?:py:)?(?:func|class|mod|meth|data|obj|attr|exc)\}`")
+
+
+def _refers_to_api(path: str | os.PathLike) -> bool:
+    """Whether a notebook's markdown links to the API reference (a ``{py:func}`` / ``{func}`` ... role)."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    return any(_API_ROLE.search(c.source) for c in nb.cells if c.cell_type == "markdown")
+
+
 def _subset_toc(chapters: Sequence[Path], pages: Sequence[Path] = ()) -> dict:
     rel = [f"book/{p.stem}" for p in chapters]
     extra = [f"book/{p.stem}" for p in pages if p.stem != "references"]  # e.g. the notation page chapters link to
@@ -399,7 +500,8 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
     out : path, optional
         Output directory (default ``<root>/_build``): executed copies go to ``out/src``, HTML to ``out/_build/html``.
     chapters : sequence of paths, optional
-        Build a small book of just these notebooks (the first is the root page) instead of ``_toc.yml``.
+        Build a small book of just these notebooks (the first is the root page) instead of ``_toc.yml``;
+        it includes the API reference appendix only if one of them links to it (``_refers_to_api``).
     jobs : int
         Chapters executed in parallel (one kernel each).
     student : bool
@@ -424,24 +526,32 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         nbs = toc_chapters(root)
         toc = yaml.safe_load((root / "_toc.yml").read_text())
         pages = [p for p in toc_chapters(root, notebooks_only=False) if p.suffix != NOTEBOOK_SUFFIX]
-    (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))  # completed by the API appendix below
     _stage_config(root, stage, student)
     shutil.copy2(root / "references.bib", stage / "references.bib")
     for page in pages:
         shutil.copy2(page, stage / "book" / page.name)
     if html:
         shutil.copytree(ensure_mathjax(root), stage / "_vendor" / "mathjax")
+        if (root / "book" / "_static").is_dir():  # the book's CSS (html_static_path in _config.yml)
+            shutil.copytree(root / "book" / "_static", stage / "book" / "_static")
 
     print(f"Executing {len(nbs)} chapter(s) with papermill ({jobs} in parallel) into {stage}", flush=True)
-    tasks = [(str(nb), str(stage / "book" / nb.name), {}, timeout) for nb in nbs]
+    history = root / "_build" / CHAPTER_SECONDS
+    tasks = _longest_first([(str(nb), str(stage / "book" / nb.name), {}, timeout) for nb in nbs], history)
     results: list[ChapterResult] = []
     t_exec = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for i, res in enumerate(pool.map(_run_star, tasks), 1):
+        futures = [pool.submit(_run_star, t) for t in tasks]
+        for i, fut in enumerate(as_completed(futures), 1):
+            res = fut.result()
             results.append(res)
             status = "ok  " if res.ok else "FAIL"
             print(f"  [{i}/{len(tasks)}] {status} book/{Path(res.source).name:<34s} {res.seconds:6.1f} s"
                   + ("" if res.ok else f"\n         {res.error}\n         executed copy: {res.output}"), flush=True)
+    order = {nb.name: i for i, nb in enumerate(nbs)}
+    results.sort(key=lambda r: order[Path(r.source).name])  # toc order, whatever the order of completion
+    _record_seconds(history, [r for r in results if r.ok])
     print(f"Executed in {time.perf_counter() - t_exec:.1f} s", flush=True)
     failed = [r for r in results if not r.ok]
     if failed:
@@ -454,12 +564,18 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         n = sum(strip_solutions(r.output) for r in results)
         print(f"Student edition: removed {n} solutions", flush=True)
     t_html = time.perf_counter()
+    from . import _apiref as apiref
+
+    if not chapters or any(_refers_to_api(r.output) for r in results):  # a small book only when it links there
+        api_docs, api_skipped = apiref.write_api_pages(stage, root)
+        (stage / "_toc.yml").write_text(yaml.safe_dump(apiref.add_to_toc(toc, api_docs), sort_keys=False))
+        print(f"API reference: {len(api_docs)} module page(s)"
+              + "".join(f"; {m} left out ({why})" for m, why in api_skipped.items()), flush=True)
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb) if jb.exists() else (shutil.which("jupyter-book") or "jupyter-book"), "build", str(stage),
            "--path-output", str(out),
            "-W", "-n", "--keep-going", "--quiet"]
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-    import re
 
     log = [re.sub(r"\x1b\[[0-9;]*m", "", ln) for ln in (proc.stdout + proc.stderr).splitlines()]
     (out / "jupyter-book.log").write_text("\n".join(log) + "\n")
@@ -492,6 +608,7 @@ def _parse_value(text: str) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line ``python -m t2lib ...`` (see the module docstring); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["plan"]:  # the T² planner has its own parser (t2lib.plan)
         from .plan import main as plan_main

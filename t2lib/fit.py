@@ -674,22 +674,27 @@ class BootstrapResult:
 
     @property
     def A(self) -> np.ndarray:
+        """``A`` of every replicate, shape ``(B,)``."""
         return np.exp(self.theta[:, 0])
 
     @property
     def B(self) -> np.ndarray:
+        """``B`` of every replicate, shape ``(B,)``."""
         return np.exp(self.theta[:, 1])
 
     @property
     def E(self) -> np.ndarray:
+        """``E`` of every replicate, shape ``(B,)``."""
         return np.exp(self.theta[:, 2])
 
     @property
     def alpha(self) -> np.ndarray:
+        """``alpha`` of every replicate, shape ``(B,)``."""
         return self.theta[:, 3]
 
     @property
     def beta(self) -> np.ndarray:
+        """``beta`` of every replicate, shape ``(B,)``."""
         return self.theta[:, 4]
 
     @property
@@ -742,7 +747,7 @@ class BootstrapResult:
         return n0 * ((hi - lo) / target) ** 2
 
     def laws(self) -> list[ChinchillaLaw]:
-        """One :class:`ChinchillaLaw` per resample."""
+        """One :class:`~t2lib.laws.ChinchillaLaw` per resample."""
         return [law_from_theta(t) for t in self.theta]
 
     def compute_optimal(self, C) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ import numpy as np
 
 __all__ = ["number", "signed", "fraction", "percent", "SUPERSCRIPT"]
 
+#: ``str.translate`` table from ASCII digits and minus to their superscript forms (``"13"`` -> ``"¹³"``).
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 

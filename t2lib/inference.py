@@ -191,7 +191,7 @@ def chinchilla_optimal_tokens(law: ChinchillaLaw, N) -> np.ndarray:
 
         D_{\mathrm{Chin}}(N) = \Big(\frac{\beta B}{\alpha A}\Big)^{1/\beta} N^{\alpha/\beta} ,
 
-    which is the token count of :meth:`ChinchillaLaw.budget_for_params`.
+    which is the token count of :meth:`~t2lib.laws.ChinchillaLaw.budget_for_params`.
 
     Parameters
     ----------

@@ -353,6 +353,7 @@ EPOCH_2024 = ChinchillaLaw(**published.BESIROGLU_2024_MLE)
 SARDANA_2024 = ChinchillaLaw(**published.SARDANA_2024_PARAMS)
 """Sardana et al. (2024), "Beyond Chinchilla-optimal": the coefficients used in their worked examples."""
 
+#: The published laws above by name (``"EPOCH_2024"`` -> :data:`EPOCH_2024`).
 PRESETS: dict[str, ChinchillaLaw] = {
     "HOFFMANN_2022": HOFFMANN_2022,
     "HOFFMANN_2022_UNROUNDED": HOFFMANN_2022_UNROUNDED,

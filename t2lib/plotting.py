@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 
 __all__ = ["use_book_style", "COLORS", "loglog_axes"]
 
+#: The book's colour cycle (colour-blind-safe hues), in the order figures use them.
 COLORS = ["#1b6ca8", "#d1495b", "#66a182", "#edae49", "#5c4d7d", "#8d6a9f", "#2e4057", "#00798c"]
 
 

@@ -15,7 +15,7 @@ The modules that use these values (``t2lib.laws``, ``t2lib.tables``, ``t2lib.fit
 those modules or from here, and never type a published number again. Tolerances are not published values: they
 live in the tests and chapters that assert the agreement (or, for the worked-example CSVs, in ``tol_<q>`` columns).
 
-Page numbers were not recorded when the values were transcribed; :attr:`Source.page` is ``None`` then, rather than
+Page numbers were not recorded when the values were transcribed; ``Source.page`` is ``None`` then, rather than
 a guess.
 """
 from __future__ import annotations
@@ -72,6 +72,7 @@ __all__ = [
     "GADRE_2024_ERR17_REL_ERROR_PCT",
 ]
 
+#: The repository's ``data/`` folder of hand-transcribed tables.
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 

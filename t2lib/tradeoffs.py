@@ -23,6 +23,7 @@ from .published import DATA_DIR, read_table, read_transcribed
 
 __all__ = ["TRADEOFF_CSV", "load_tradeoff_table"]
 
+#: The transcribed Villalobos & Atkinson (2023) table in ``data/``.
 TRADEOFF_CSV = DATA_DIR / "villalobos_atkinson_2023.csv"
 
 

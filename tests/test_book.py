@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -92,6 +93,33 @@ def test_parameter_table_lists_every_chapter():
     assert flops_row["default"] == "70e9" and "model size" in flops_row["meaning"]
 
 
+def _final_theme_options(cfg: dict) -> dict:
+    """The html_theme_options Jupyter Book derives from a staged configuration (its own conversion)."""
+    from jupyter_book.config import get_final_config
+
+    sphinx_cfg = get_final_config(user_yaml=cfg, cli_config={"latex_individualpages": False}, sourcedir=ROOT,
+                                  validate=True, raise_on_invalid=True, use_external_toc=False)[0]
+    return sphinx_cfg["html_theme_options"]
+
+
+@pytest.mark.parametrize("url", ["", None, "https://github.com/example/train-to-test"])
+def test_repository_buttons_follow_the_single_repository_setting(url):
+    """repository.url in _config.yml decides the repository and Binder buttons; empty (the default) means none."""
+    import yaml
+
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert not cfg["repository"]["url"], "the default is no repository (the old placeholder did not exist)"
+    repo = {k: v for k, v in cfg["repository"].items() if k != "url"} | ({} if url is None else {"url": url})
+    theme = _final_theme_options(book._staged_config({**cfg, "repository": repo}))
+    if url:
+        assert theme["repository_url"] == url and theme["use_repository_button"] is True
+        assert theme["launch_buttons"]["binderhub_url"] == cfg["launch_buttons"]["binderhub_url"] != ""
+    else:  # Jupyter Book's own default repository must not leak in either
+        assert theme["repository_url"] == "" and not any(theme.get(b) for b in book.REPOSITORY_BUTTONS)
+        assert not any(theme["launch_buttons"].get(k) for k in book.LAUNCH_URLS)
+    assert book._staged_config(cfg, student=True)["title"].endswith("(student edition)")
+
+
 # ----------------------------------------------------------------------------- run with parameters
 def _run(*args):
     return subprocess.run([sys.executable, "-m", "t2lib", *args], cwd=ROOT, capture_output=True, text=True)
@@ -137,39 +165,111 @@ def test_failing_chapter_fails_build_naming_chapter_and_cell(tmp_path):
 
 
 @pytest.mark.book
-def test_outputs_are_deterministic(built_book, tmp_path):
-    """A second execution of every chapter prints identical text, tables and figure bytes."""
-    proc = _run("build", "--out", str(tmp_path / "again"), "--no-html")
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+@pytest.mark.last
+def test_outputs_are_deterministic(built_book, second_execution):
+    """A second execution of every chapter prints identical text, tables and figure bytes.
 
-    def outputs(path):
-        """Per cell: its outputs, with consecutive stream chunks of one stream merged (the kernel may split
-        a print into several messages depending on timing; only the text matters)."""
-        nb = nbformat.read(str(path), as_version=4)
-        cells = []
-        for c in (c for c in nb.cells if c.cell_type == "code"):
-            merged = []
-            for o in c.outputs:
-                o = {k: v for k, v in o.items() if k != "execution_count"}
-                if merged and o.get("output_type") == "stream" and merged[-1].get("output_type") == "stream" \
-                        and merged[-1]["name"] == o["name"]:
-                    merged[-1] = {**merged[-1], "text": merged[-1]["text"] + o["text"]}
-                else:
-                    merged.append(o)
-            cells.append(merged)
-        return cells
-
+    The second execution (conftest: started in the background once the first build has executed) is compared
+    cell by cell; cells tagged ``skip-determinism`` are left out (see :func:`t2lib.book._comparable_outputs`).
+    """
     for path in CHAPTERS:
-        first = outputs(built_book["src"] / "book" / path.name)
-        second = outputs(tmp_path / "again" / "src" / "book" / path.name)
-        assert first == second, f"{path.name}: outputs differ between two executions"
+        first = book._comparable_outputs(built_book["src"] / "book" / path.name)
+        second = book._comparable_outputs(second_execution / "book" / path.name)
+        differ = [i for i, (a, b) in enumerate(zip(first, second)) if a != b]
+        assert len(first) == len(second) and not differ, \
+            f"{path.name}: outputs of code cells {differ} differ between two executions"
+
+
+def _executed_notebook(path: Path, outputs: list[str], tags: list[list[str]]) -> Path:
+    """A notebook as papermill leaves it: one code cell per output text, with the given tags."""
+    nb = nbformat.v4.new_notebook()
+    for text, cell_tags in zip(outputs, tags):
+        cell = nbformat.v4.new_code_cell("print(...)", metadata={"tags": cell_tags})
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+        nb.cells.append(cell)
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_determinism_comparison_skips_only_tagged_cells(tmp_path):
+    """Outputs of a ``skip-determinism`` cell may differ; any other difference is caught."""
+    tag = [book.SKIP_DETERMINISM_TAG]
+    a = _executed_notebook(tmp_path / "a.ipynb", ["1.0\n", "trained in 93 s\n", "x"], [[], tag, ["hide-input"]])
+    b = _executed_notebook(tmp_path / "b.ipynb", ["1.0\n", "read from cache\n", "x"], [[], tag, ["hide-input"]])
+    c = _executed_notebook(tmp_path / "c.ipynb", ["1.1\n", "trained in 93 s\n", "x"], [[], tag, ["hide-input"]])
+    assert book._comparable_outputs(a) == book._comparable_outputs(b)
+    assert book._comparable_outputs(a) != book._comparable_outputs(c)
+    assert book._comparable_outputs(a)[1] == [] and book._comparable_outputs(a, skip_tag="other")[1] != []
+
+
+def test_split_stream_chunks_compare_equal(tmp_path):
+    one = _executed_notebook(tmp_path / "one.ipynb", ["a\nb\n"], [[]])
+    nb = nbformat.read(str(one), as_version=4)
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in ("a\n", "b\n")]
+    nbformat.write(nb, str(tmp_path / "two.ipynb"))
+    assert book._comparable_outputs(one) == book._comparable_outputs(tmp_path / "two.ipynb")
+
+
+def test_longest_chapter_scheduled_first(tmp_path):
+    history = tmp_path / "seconds.json"
+    history.write_text(json.dumps({"a.ipynb": 5.0, "b.ipynb": 120.0, "c.ipynb": 9.0}))
+    tasks = [("book/a.ipynb",), ("book/b.ipynb",), ("book/new.ipynb",), ("book/c.ipynb",)]
+    assert [t[0] for t in book._longest_first(tasks, history)] == \
+        ["book/new.ipynb", "book/b.ipynb", "book/c.ipynb", "book/a.ipynb"]  # unknown (maybe long) first
+    assert book._longest_first(tasks, tmp_path / "missing.json") == tasks  # no history: toc order
+
+
+def _exercise_notebook(path: Path, n: int = 3) -> Path:
+    """A small chapter with ``n`` gated exercises and solutions (the form of CONTRIBUTING.md)."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [md("(ch-drill)=\n# Drill"), code("x = 2", metadata={"tags": ["parameters"]})]
+    for i in range(1, n + 1):
+        nb.cells += [md(f"```{{exercise-start}}\n:label: drill-ex{i}\n```"), md(f"Question {i}: what is x times {i}?"),
+                     md("```{exercise-end}\n```"), md(f"```{{solution-start}} drill-ex{i}\n:class: dropdown\n```"),
+                     code(f"print('ANSWER-{i}', x * {i})"), md(f"The answer is ANSWER-{i}."), md("```{solution-end}\n```")]
+    nb.cells.append(md("## Summary\n\nDone."))
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nbformat.write(nb, str(path))
+    return path
 
 
 @pytest.mark.book
 def test_student_edition_hides_solutions(tmp_path):
-    proc = _run("build", "--out", str(tmp_path / "student"), "--student", "--chapters", "book/01_flops.ipynb")
+    """The student edition's HTML shows the exercises and no solution (markdown or code) of a gated chapter."""
+    nb = _exercise_notebook(tmp_path / "drill.ipynb")
+    proc = _run("build", "--out", str(tmp_path / "student"), "--student", "--chapters", str(nb))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    page = (tmp_path / "student" / "_build" / "html" / "book" / "01_flops.html").read_text()
-    assert page.count('class="exercise') >= 3 and "solution" not in page.lower()
+    page = (tmp_path / "student" / "_build" / "html" / "book" / "drill.html").read_text()
+    assert page.count('class="exercise') >= 3 and "Question 3" in page
+    assert "solution" not in page.lower() and "ANSWER" not in page
+    assert "(student edition)" in page
+    assert "API reference: " not in proc.stdout  # a small book that does not link to the API leaves it out
+
+
+@pytest.mark.book
+def test_student_edition_removes_every_solution_of_every_chapter(built_book, tmp_path):
+    """Every chapter of the book, as executed: all its solutions go, all its exercises stay."""
+    for path in CHAPTERS:
+        copy = tmp_path / path.name
+        shutil.copy2(built_book["src"] / "book" / path.name, copy)
+        before = nbformat.read(str(copy), as_version=4)
+        text = "\n".join(c.source for c in before.cells if c.cell_type == "markdown")
+        n_solutions, n_exercises = text.count("{solution-start}"), text.count("{exercise-start}")
+        assert book.strip_solutions(copy) == n_solutions
+        after = nbformat.read(str(copy), as_version=4)
+        text = "\n".join(c.source for c in after.cells if c.cell_type == "markdown")
+        assert "{solution-start}" not in text and "{solution-end}" not in text
+        assert text.count("{exercise-start}") == n_exercises
+        assert len(after.cells) < len(before.cells) or n_solutions == 0
     full = nbformat.read(str(ROOT / "book" / "01_flops.ipynb"), as_version=4)
     assert any("{solution-start}" in c.source for c in full.cells)  # the source keeps its solutions
+
+
+def test_api_roles_detected(tmp_path):
+    nb = _exercise_notebook(tmp_path / "a.ipynb", n=1)
+    assert not book._refers_to_api(nb)
+    doc = nbformat.read(str(nb), as_version=4)
+    doc.cells.append(nbformat.v4.new_markdown_cell("Computed by {py:func}`t2lib.flops.training_flops`."))
+    nbformat.write(doc, str(nb))
+    assert book._refers_to_api(nb)

@@ -1,4 +1,5 @@
-"""The built pages: every page loads in headless Chromium, MathJax typesets its math, figures load, links resolve."""
+"""The built pages: every page loads in headless Chromium, MathJax typesets its math, figures load, links resolve,
+nothing widens the page (wide tables and code scroll in their own box), and the API reference covers t2lib."""
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 
 
 def _pages(html_root: Path) -> list[Path]:
-    return sorted([html_root / "index.html", *html_root.glob("book/*.html")])
+    return sorted([html_root / "index.html", *html_root.glob("book/*.html"), *html_root.glob("book/api/*.html")])
 
 
 class _Collect(HTMLParser):
@@ -43,21 +44,27 @@ def test_internal_links_resolve(built_book):
     html_root = built_book["html"]
     broken = []
     cache: dict[Path, _Collect] = {}
+
+    def parsed(path: Path) -> _Collect:  # each page is parsed once, however many links point into it
+        if path not in cache:
+            cache[path] = _parse(path)
+        return cache[path]
+
     for page in sorted(html_root.rglob("*.html")):
         if "_sources" in page.parts or "_static" in page.parts:
             continue
-        for href in _parse(page).links:
+        for href in parsed(page.resolve()).links:
             parts = urlsplit(href)
             if parts.scheme or href.startswith(("//", "mailto:", "javascript:")):
                 continue
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page.resolve()
             if target.is_dir():
                 target = target / "index.html"
             if not target.exists():
                 broken.append(f"{page.relative_to(html_root)} -> {href}")
                 continue
             if parts.fragment and target.suffix == ".html":
-                ids = cache.setdefault(target, _parse(target)).ids
+                ids = parsed(target).ids
                 if unquote(parts.fragment) not in ids:
                     broken.append(f"{page.relative_to(html_root)} -> {href} (no such anchor)")
     assert not broken, "\n".join(broken[:30])
@@ -69,16 +76,69 @@ def test_no_cdn_mathjax(built_book):
         assert "cdn.jsdelivr.net/npm/mathjax" not in text, f"{page.name} loads MathJax from a CDN"
 
 
+def test_no_repository_or_binder_links_without_a_repository(built_book):
+    """The default _config.yml sets no repository, so no page links to one or offers a Binder launch."""
+    import yaml
+
+    url = yaml.safe_load((built_book["src"] / "_config.yml").read_text())["repository"]["url"]
+    if url:
+        pytest.skip(f"this build sets repository.url = {url}")
+    for page in _pages(built_book["html"]):
+        hrefs = _parse(page).links
+        bad = [h for h in hrefs if "github.com" in h or "mybinder" in h or "binder" in urlsplit(h).netloc]
+        assert not bad, f"{page.name} links to {bad}"
+
+
 @pytest.fixture(scope="module")
-def browser_page(built_book, chromium_path):
+def browser(chromium_path):
     pw = pytest.importorskip("playwright.sync_api")
     with pw.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.failed = []
-        page.on("requestfailed", lambda r: page.failed.append(r.url))
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(built_book, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.failed = []
+    page.on("requestfailed", lambda r: page.failed.append(r.url))
+    yield page
+    page.close()
+
+
+# Nothing may widen the page: the page itself never scrolls sideways, and no element of the article reaches
+# past the article's right edge unless it sits inside a box that scrolls horizontally (a wide table, a long
+# code line, a long display equation): an element cut off by its box is caught too. The hidden assistive
+# MathML is not drawn. At the narrow width inline formulas are exempt: MathJax 3 cannot break an inline
+# formula, so one longer than a phone's column overflows.
+_OVERFLOW_JS = r"""(narrow) => {
+  const d = document.documentElement;
+  const article = document.querySelector('article.bd-article');
+  const out = {page: d.scrollWidth > d.clientWidth ? [d.scrollWidth, d.clientWidth] : null, bad: []};
+  if (!article) return out;
+  const limit = article.getBoundingClientRect().right + 1;
+  const visit = (el) => {  // top-down: the outermost offender is reported, scroll boxes are not entered
+    for (const c of el.children) {
+      const tag = c.tagName.toLowerCase();
+      if (tag === 'mjx-assistive-mml') continue;
+      const style = getComputedStyle(c);
+      if (style.display === 'none') continue;
+      const r = c.getBoundingClientRect();
+      const math = tag === 'mjx-container';
+      if (r.width > 0 && r.right > limit) {
+        if (!(narrow && math && c.getAttribute('display') !== 'true'))
+          out.bad.push(`<${tag} class="${c.getAttribute('class') || ''}"> ${Math.round(r.right - limit)} px past the column`);
+        continue;
+      }
+      if (math || style.overflowX === 'auto' || style.overflowX === 'scroll') continue;  // fits, or scrolls
+      visit(c);
+    }
+  };
+  visit(article);
+  return out;
+}"""
+WIDTHS = (1280, 600)  # the desktop layout and a narrow one (sidebars collapsed)
 
 
 def test_pages_render_in_chromium(built_book, browser_page):
@@ -86,8 +146,13 @@ def test_pages_render_in_chromium(built_book, browser_page):
     page = browser_page
     html_root = built_book["html"]
     problems = []
-    n_math = n_img = 0
-    for path in _pages(html_root):
+    n_math = n_img = n_checked = 0
+    pages = _pages(html_root)
+    for path in pages:
+        redirect = re.match(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', path.read_text())
+        if redirect:  # index.html only forwards to the root page, which is checked itself
+            assert (path.parent / redirect.group(1)).resolve() in {p.resolve() for p in pages}
+            continue
         page.failed.clear()
         page.goto(path.as_uri())
         page.wait_for_load_state("load")
@@ -108,5 +173,49 @@ def test_pages_render_in_chromium(built_book, browser_page):
         problems += [f"{name}: failed request {u}" for u in page.failed if u.startswith("file:")]
         if re.search(r"Traceback \(most recent call last\)", page.content()):
             problems.append(f"{name}: shows a traceback")
+        width = page.viewport_size["width"]
+        for width in sorted(WIDTHS, key=lambda w: w != width):  # the current width first: one relayout per page
+            page.set_viewport_size({"width": width, "height": 900})
+            res = page.evaluate(_OVERFLOW_JS, width < 1000)
+            if res["page"]:
+                problems.append(f"{name} at {width} px: the page scrolls sideways ({res['page'][0]} > {res['page'][1]})")
+            problems += [f"{name} at {width} px: {b}" for b in dict.fromkeys(res["bad"])][:5]
+            n_checked += 1
     assert not problems, "\n".join(problems)
     assert n_math > 0 and n_img > 0  # the book has math and figures, so the checks above were exercised
+    assert n_checked >= len(WIDTHS) * (len(pages) - 1)
+
+
+def test_overflow_check_catches_a_wide_table(browser):
+    """The check above can fail: a table wider than the column is caught, unless it scrolls in its own box."""
+    page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
+    table = "<table><tr>" + "<td>a&nbsp;long&nbsp;cell&nbsp;value</td>" * 40 + "</tr></table>"
+    body = '<div style="width: 700px"><article class="bd-article">{}</article></div>'
+    page.set_content(body.format(table))
+    res = page.evaluate(_OVERFLOW_JS, False)
+    assert res["page"] and res["bad"], res
+    page.set_content(body.format(f'<div style="overflow-x: auto">{table}</div>'))
+    res = page.evaluate(_OVERFLOW_JS, False)
+    assert not res["page"] and not res["bad"], res
+    page.close()
+
+
+def test_api_reference_documents_every_public_name(built_book):
+    """Every public module has a page in the appendix, with an entry (an anchor) for each of its public names."""
+    from t2lib import _apiref as apiref
+
+    api = built_book["html"] / "book" / "api"
+    modules, _ = apiref.public_modules()
+    missing = []
+    for page in apiref.module_pages(modules):
+        path = api / (page.docname.rsplit("/", 1)[1] + ".html")
+        if not path.is_file():
+            missing.append(f"no page {path.name}")
+            continue
+        ids = _parse(path).ids
+        names = [*page.documented, *(n for n, _ in page.private_data),
+                 *(n for n, _ in page.reexported if f"{page.module}.{n}" not in modules)]  # not t2lib.lab.train
+        missing += [f"{path.name}: {page.module}.{n}" for n in names if f"{page.module}.{n}" not in ids]
+    assert not missing, "\n".join(missing)
+    landing = (built_book["html"] / "book" / "api.html").read_text()
+    assert all(f"{page}.html" in landing for page in ("api/t2lib-flops", "api/t2lib-t2-law"))

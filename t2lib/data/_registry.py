@@ -2,7 +2,7 @@
 
 Every file the book reads is listed in ``registry.txt`` with its path under the
 data cache (the layout mirrors the project's ``../shared/data``), its sha256 and
-its upstream raw URL at a pinned commit. :func:`fetch` returns a local path:
+its upstream raw URL at a pinned commit. :func:`~t2lib.data.fetch` returns a local path:
 it uses the cached copy when its checksum matches, downloads it with pooch
 (checksum verified) when it is missing, and raises otherwise.
 
@@ -42,6 +42,7 @@ def _load_registry() -> dict[str, DataFile]:
     return out
 
 
+#: Every public data file the book uses, by key: its pinned URL and sha256 (read from ``registry.txt``).
 REGISTRY: dict[str, DataFile] = _load_registry()
 
 

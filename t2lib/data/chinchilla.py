@@ -8,7 +8,9 @@ from ._registry import fetch
 
 __all__ = ["load_chinchilla", "CHINCHILLA_KEY", "N_OUTLIERS"]
 
+#: Registry key of Epoch AI's digitised Chinchilla points (Besiroglu et al. 2024).
 CHINCHILLA_KEY = "chinchilla/svg_extracted_data.csv"
+#: Number of highest-loss runs that :func:`load_chinchilla` flags as outliers (those Epoch's main fit drops).
 N_OUTLIERS = 5
 
 

@@ -1,7 +1,7 @@
 """The 104 over-trained models of Gadre et al. (2024): losses and downstream evaluations.
 
 Source: the public repository ``mlfoundations/scaling`` (MIT licence) at a pinned
-commit; every file is listed in ``registry.txt`` and read through :func:`fetch`.
+commit; every file is listed in ``registry.txt`` and read through :func:`~t2lib.data.fetch`.
 Each model has one JSON of loss evaluations (``exp_data/models/<name>.json``) and
 one JSON of downstream accuracies (``exp_data/evals/evaluation_<name>_heavy.json``);
 ``exp_data/eval_metadata.csv`` gives each task's random-chance accuracy.

@@ -23,8 +23,11 @@ __all__ = [
     "PYTHIA_GSM8K_CHECKPOINTS_KEY",
 ]
 
+#: Registry key of the pass@k samples of the final Pythia checkpoints on MATH (Brown et al. 2024).
 PYTHIA_MATH_KEY = "passk/data/processed_data/large_language_monkeys_original_pass_at_k.parquet"
+#: Registry key of the MATH pass@k samples across Pythia training checkpoints.
 PYTHIA_MATH_CHECKPOINTS_KEY = "passk/data/raw_data/large_language_monkeys/math_pass_at_k.parquet"
+#: Registry key of the GSM8K pass@k samples across Pythia training checkpoints.
 PYTHIA_GSM8K_CHECKPOINTS_KEY = "passk/data/raw_data/large_language_monkeys/gsm8k_pass_at_k.parquet"
 
 #: Total parameters (embedding and unembedding matrices included) of each Pythia model.

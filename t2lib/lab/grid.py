@@ -34,7 +34,9 @@ from .train import RECIPE, TrainResult, _lang_config, steps_for_tokens
 
 __all__ = ["plan_grid", "run_grid", "default_cache_dir", "ENV_CACHE", "PLAN_COLUMNS"]
 
+#: Environment variable naming the cache directory of the runs (overrides the default under ``_build/``).
 ENV_CACHE = "T2LIB_LAB_CACHE"
+#: Columns of a grid plan, in order.
 PLAN_COLUMNS = ("kind", "C", "width", "depth", "N", "D", "tokens_per_param")
 _CODE_FILES = ("language.py", "model.py", "train.py")
 

@@ -16,7 +16,7 @@ compiled chunks (``lax.scan``); the steps past :math:`S` in the last chunk are m
 Measurement, both exact given the model:
 
 - ``val_loss``: the mean cross-entropy per predicted token on held-out sequences (nats), to set beside the exact
-  entropy :meth:`SyntheticLanguage.entropy`;
+  entropy :meth:`~t2lib.lab.language.SyntheticLanguage.entropy`;
 - ``answer_logprob``: for each question, :math:`\log p_i = \sum_{t \in \text{answer}} \log q(x_t \mid x_{<t})` in one
   teacher-forced pass: the log-probability that one temperature-1 sample reproduces the gold answer, so
   :math:`\text{pass@}k_i = 1 - (1 - p_i)^k` for any real :math:`k`.

@@ -460,7 +460,7 @@ class T2Bootstrap:
     upper: np.ndarray = field(repr=False)
 
     def laws(self) -> list[T2Law]:
-        """One :class:`T2Law` per resample."""
+        """One :class:`~t2lib.t2.law.T2Law` per resample."""
         return [_law(t) for t in self.theta]
 
     def params(self) -> dict[str, np.ndarray]:
@@ -497,7 +497,7 @@ def fit_t2(table: pd.DataFrame, *, n_starts: int = 128, seed: int = 0, bounds: d
     r"""Fit the Approach-1 law :math:`E + A/N^\alpha + B/D^\beta + G/k^\gamma` by least squares, many starts at once.
 
     Minimises :math:`\sum_j w_j(\hat L_j - y_j)^2` (the paper's SSE on raw targets) with
-    :func:`least_squares_batched` from ``n_starts`` seeded random starts (:func:`t2_random_starts`) inside the box
+    :func:`least_squares_batched` from ``n_starts`` seeded random starts (``t2_random_starts``) inside the box
     :data:`DEFAULT_BOUNDS` (with :math:`E \le \min_j y_j`), and keeps the best.
 
     Parameters
@@ -1085,7 +1085,7 @@ def _coupled_resid_jac(lN, lD, k, y):
 
 @dataclass(frozen=True)
 class T2CoupledFit:
-    """Result of :func:`fit_t2_coupled`: ``law`` (a :class:`T2AccuracyLaw`), ``x`` (:data:`COUPLED_NAMES`),
+    """Result of :func:`fit_t2_coupled`: ``law`` (a :class:`~t2lib.t2.accuracy.T2AccuracyLaw`), ``x`` (:data:`COUPLED_NAMES`),
     ``objective`` (SSE on the target), ``at_bounds``, ``converged``, ``n_near_best``."""
 
     law: T2AccuracyLaw
@@ -1142,7 +1142,7 @@ class CoupledBootstrap:
     converged: np.ndarray
 
     def laws(self) -> list[T2AccuracyLaw]:
-        """One coupled :class:`T2AccuracyLaw` per resample."""
+        """One coupled :class:`~t2lib.t2.accuracy.T2AccuracyLaw` per resample."""
         return [_coupled_from_x(x) for x in self.x]
 
     def bands(self, C_train, C_inf, level: float = 0.9, min_samples: float | None = 1.0,

@@ -1,4 +1,4 @@
-r"""T² laws fitted on public data (chapter 9): ``FITTED`` maps a name to a :class:`NamedLaw`.
+r"""T² laws fitted on public data (chapter 9): ``FITTED`` maps a name to a :class:`~t2lib.t2.named.NamedLaw`.
 
 The values are those of chapter 9's default fits on the Pythia checkpoints × 128 GSM8K problems
 (:func:`t2lib.data.load_pythia_samples` with ``checkpoints=True``, selection

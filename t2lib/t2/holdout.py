@@ -35,7 +35,7 @@ ROBERTS_2026_TABLE1_SIZES: dict[str, tuple[float, ...]] = {
 Quoted, not reproduced."""
 
 METHODS = ("Approach 1", "Approach 2 (likelihood)", "Approach 2 (SSE)", "coupled law", "nearest checkpoint")
-"""Row labels of :attr:`Holdout.errors`."""
+"""Row labels of ``Holdout.errors``."""
 
 
 def holdout_split(table: pd.DataFrame, by: str, max_value: float) -> tuple[pd.DataFrame, pd.DataFrame]:

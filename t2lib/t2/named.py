@@ -1,6 +1,6 @@
 r"""A named T² law: the law, where its numbers come from, and the range of (N, D, k) it was fitted on.
 
-``python -m t2lib plan --law NAME`` looks laws up by name (:mod:`t2lib.t2.presets` builds the registry from the
+``python -m t2lib plan --law NAME`` looks laws up by name (``t2lib.t2.presets`` builds the registry from the
 illustrative sets and the fitted ones of :mod:`t2lib.t2.fitted`) and warns when an answer leaves ``fitted_range``.
 """
 from __future__ import annotations
