@@ -39,6 +39,9 @@ GRID_POINTS = 64
 r"""Points of the coarse grid in :math:`\ln N` of :func:`t2_accuracy_optimal`."""
 GOLDEN_STEPS = 42
 """Golden-section steps of :func:`t2_accuracy_optimal` inside the two grid cells around the best point."""
+NU_MAX = 1e12
+"""Cap on the concentration :math:`\nu` (a Beta with :math:`\nu > 10^{12}` is a point mass at :math:`\mu` to
+:math:`10^{-12}` in variance); it keeps :math:`\mu\nu` finite where :math:`\hat L` is huge."""
 _INVPHI = (np.sqrt(5.0) - 1.0) / 2.0
 
 
@@ -99,7 +102,9 @@ class T2AccuracyLaw:
     def _mean_conc_from_loss(self, L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         z = self.theta1 * (L - self.theta0)
         mu = self.theta2 * np.exp(-np.logaddexp(0.0, z))  # theta2 / (1 + e^z), no overflow
-        nu = np.exp(self.theta3 + self.theta4 * L)
+        # nu is capped at NU_MAX: beyond it the Beta is a point mass at mu for every k in use (its variance is below
+        # 1e-12), and an unbounded nu overflows for very weak models (mu * nu = 0 * inf) when theta4 > 0
+        nu = np.exp(np.minimum(self.theta3 + self.theta4 * L, np.log(NU_MAX)))
         return mu, nu
 
     def mean(self, N, D) -> np.ndarray:
@@ -225,7 +230,7 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     t = np.linspace(0.0, 1.0, GRID_POINTS)
     grid = lo_[:, None] + (hi_ - lo_)[:, None] * t[None, :]
     vals = acc(grid, ct_[:, None], ci_[:, None])
-    best = np.argmax(vals, axis=1)
+    best = np.argmax(np.where(np.isnan(vals), -np.inf, vals), axis=1)  # np.argmax would pick a NaN
     rows = np.arange(len(ct_))
     a = grid[rows, np.maximum(best - 1, 0)]
     b = grid[rows, np.minimum(best + 1, GRID_POINTS - 1)]

@@ -59,11 +59,11 @@ ALL_FITTED: dict[str, NamedLaw] = {
 }
 """Every law chapter 9 fits and stores (each re-fitted by ``tests/test_t2_fitted.py``)."""
 
-FITTED: dict[str, NamedLaw] = {"pythia-gsm8k-approach1": ALL_FITTED["pythia-gsm8k-approach1"]}
-r"""The fitted laws offered to ``python -m t2lib plan``: only Approach 1 for now. The two Beta laws are kept out
-because :func:`~t2lib.t2.accuracy.t2_accuracy_optimal` searches :math:`N` from :math:`10^3` up to one training
-token, where their concentration :math:`e^{\theta_3+\theta_4\hat L}` overflows (a ``nan`` Beta parameter, or an
-optimum on the edge with pass@k = 0); chapter 9 optimises them with ``min_samples=1, N_min=1e6``."""
+FITTED: dict[str, NamedLaw] = dict(ALL_FITTED)
+r"""The fitted laws offered to ``python -m t2lib plan``: all three. (The two Beta laws were kept out while
+:func:`~t2lib.t2.accuracy.t2_accuracy_optimal` could overflow at the edge of its search, where the concentration
+:math:`e^{\theta_3+\theta_4\hat L}` of a very weak model is huge; the concentration is now capped at
+:data:`~t2lib.t2.accuracy.NU_MAX`.)"""
 
 
 def refit(name: str):
