@@ -23,7 +23,7 @@ function                      what is fixed or dropped                          
 ============================  ==============================================================  =================
 
 Each reduction calls the code of the chapter that derived it where that code answers the same question
-(:meth:`ChinchillaLaw.compute_optimal`, :func:`t2lib.inference.optimal_training_share`,
+(:meth:`~t2lib.laws.ChinchillaLaw.compute_optimal`, :func:`t2lib.inference.optimal_training_share`,
 :func:`t2lib.t2.t2_optimal`). Chapter 4 fixes the *loss* and minimises the lifetime FLOPs; :func:`sardana` fixes
 the lifetime FLOPs and minimises the loss, the dual problem with the same optimum
 (:func:`sardana_at_loss` is chapter 4's form, and the tests check that the two agree to 1e-12).
@@ -170,8 +170,8 @@ def chinchilla(law, C_train) -> Allocation:
         N^* = G\,(C/6)^{a},\quad D^* = G^{-1}(C/6)^{b},\quad
         G = \Big(\frac{\alpha A}{\beta B}\Big)^{1/(\alpha+\beta)},
 
-    computed by :meth:`ChinchillaLaw.compute_optimal` itself (a :class:`~t2lib.t2.T2Law` is taken at
-    :math:`k = 1`, :attr:`T2Law.chinchilla`).
+    computed by :meth:`~t2lib.laws.ChinchillaLaw.compute_optimal` itself (a :class:`~t2lib.t2.T2Law` is taken at
+    :math:`k = 1`, :attr:`~t2lib.t2.law.T2Law.chinchilla`).
 
     Parameters
     ----------
@@ -416,7 +416,7 @@ def plan_allocation(law, C_train, C_inf=None, served_tokens=None, min_samples: f
     ============================  ===========================  =============================================
     law                           no ``served_tokens``         ``served_tokens`` :math:`S > 0`
     ============================  ===========================  =============================================
-    :class:`ChinchillaLaw`        :func:`chinchilla`           :func:`sardana` at :math:`C_{\mathrm{train}} + S C_{\mathrm{inf}}`
+    :class:`~.ChinchillaLaw`      :func:`chinchilla`           :func:`sardana` at :math:`C_{\mathrm{train}} + S C_{\mathrm{inf}}`
     :class:`~t2lib.t2.T2Law`      :func:`t2`                   :func:`t2_summed` at :math:`C_{\mathrm{train}} + S C_{\mathrm{inf}}`
     ============================  ===========================  =============================================
 
@@ -491,6 +491,7 @@ class LawDraws:
 
     @property
     def is_t2(self) -> bool:
+        """Whether the draws carry a sampling term (``G`` set: T² laws rather than Chinchilla laws)."""
         return self.G is not None
 
     def __len__(self) -> int:
@@ -509,7 +510,7 @@ class LawDraws:
 
     @classmethod
     def from_laws(cls, laws: Sequence) -> "LawDraws":
-        """Draws from a sequence of :class:`ChinchillaLaw` or of :class:`~t2lib.t2.T2Law` (not mixed)."""
+        """Draws from a sequence of :class:`~t2lib.laws.ChinchillaLaw` or of :class:`~t2lib.t2.T2Law` (not mixed)."""
         if isinstance(laws, (str, bytes)) or not hasattr(laws, "__iter__"):
             raise ValueError(f"laws must be a sequence of laws; got {type(laws).__name__}")
         laws = list(laws)
