@@ -40,6 +40,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from . import _validate as v
+from . import published as _published
 from .inference import inference_optimal, lifetime_flops, optimal_training_share
 from .laws import ChinchillaLaw
 from .t2.law import T2Law, t2_optimal
@@ -723,9 +724,7 @@ UNIQUE_TOKENS_DEFAULT = 15e12
 """Default unique training tokens available: about 15 trillion, the size of FineWeb (Penedo et al. 2024),
 the largest openly released deduplicated English web corpus (GPT-2 tokens). A parameter everywhere it is used."""
 
-MUENNIGHOFF_2023: dict[str, float] = {"log_A": 6.255414, "log_B": 7.3049974, "log_E": 0.6254804,
-                                       "alpha": 0.3526596, "beta": 0.3526596,
-                                       "R_D_star": 15.387756, "R_N_star": 5.309743}
+MUENNIGHOFF_2023: dict[str, float] = dict(_published.MUENNIGHOFF_2023_FIT)
 r"""Muennighoff et al. (2023), "Scaling Data-Constrained Language Models": the parametric fit of their
 data-constrained law on C4, :math:`(\log A, \log B, \log E, \alpha, \beta, R_D^*, R_N^*)`, as given in the
 authors' repository (``huggingface/datablations``, README, "Parametric Fit"). :math:`R_D^*` is the decay

@@ -37,6 +37,7 @@ __all__ = [
     "SOURCES",
     "source",
     "catalogue",
+    "ROBERTS_2026_RQ2",
     "read_table",
     "read_transcribed",
     "deviations",
@@ -61,6 +62,7 @@ __all__ = [
     "KAPLAN_2020_A",
     "PEARCE_SONG_2024",
     "MUENNIGHOFF_2023_PARAMS",
+    "MUENNIGHOFF_2023_FIT",
     # Brown et al. (2024)
     "BROWN_2024_FIG5",
     "BROWN_2024_PYTHIA160M_MATH",
@@ -188,8 +190,18 @@ PEARCE_SONG_2024: dict = {
 simulation from Besiroglu et al.'s law over Kaplan's model range, in total and in non-embedding parameters, the
 embedding-parameter fit they use, and the range of sizes (from the authors' figure and script)."""
 
+MUENNIGHOFF_2023_FIT: dict[str, float] = {"log_A": 6.255414, "log_B": 7.3049974, "log_E": 0.6254804,
+                                           "alpha": 0.3526596, "beta": 0.3526596,
+                                           "R_D_star": 15.387756, "R_N_star": 5.309743}
+r"""Muennighoff et al. (2023), "Scaling Data-Constrained Language Models": the parametric fit of their
+data-constrained law on C4, :math:`(\log A, \log B, \log E, \alpha, \beta, R_D^*, R_N^*)`, as given in the
+authors' repository (``huggingface/datablations``, README, "Parametric Fit"). :math:`R_D^*` is the decay
+constant of repeated data, :math:`R_N^*` that of excess parameters."""
+
 MUENNIGHOFF_2023_PARAMS: dict[str, float] = {
-    "E": math.exp(0.6254804), "A": math.exp(6.255414), "B": math.exp(7.3049974), "alpha": 0.3526596, "beta": 0.3526596,
+    "E": math.exp(MUENNIGHOFF_2023_FIT["log_E"]), "A": math.exp(MUENNIGHOFF_2023_FIT["log_A"]),
+    "B": math.exp(MUENNIGHOFF_2023_FIT["log_B"]), "alpha": MUENNIGHOFF_2023_FIT["alpha"],
+    "beta": MUENNIGHOFF_2023_FIT["beta"],
 }
 """Muennighoff et al. (2023), "Scaling Data-Constrained Language Models": the Chinchilla-form part of their fit on
 C4 (one epoch of unique data), from the log-scales ``e, a, b`` and the common exponent in their repository's README."""
@@ -251,6 +263,12 @@ GADRE_2024_ERR17_REL_ERROR_PCT: dict[str, float] = {"rpj-open_lm_1b-32.0": 3.6}
 average error of the 1.4B, 900B-token RedPajama run, 3.6% as printed (one decimal)."""
 
 # ----------------------------------------------------------------------------- the register
+ROBERTS_2026_RQ2: dict[str, float] = {"Approach 1": 0.028, "Approach 2": 0.084}
+"""Roberts et al. (2026), Figure 4 (RQ2): relative error of the extrapolation from their 85 Chinchilla-style
+checkpoints to their overtrained ones at :math:`C_{\mathrm{inf}} = 2\times10^9`, Approach 1 on the task-NLL axis
+(10-20 nats) and Approach 2 on pass@k accuracy. Quoted for comparison (chapters 9 and 10 do not reproduce them: the
+paper's checkpoints and likelihoods are not public)."""
+
 _EPOCH_NB = "data_analysis.ipynb of the authors' repository (epoch-research/analyzing-chinchilla)"
 SOURCES: dict[str, Source] = {
     "GOPHER_FLOPS": Source("hoffmann2022", "Table 3 (the Gopher unit) and Sec. 3.4", note="as printed"),
@@ -274,6 +292,8 @@ SOURCES: dict[str, Source] = {
                                note="local fits as printed in the figure; the coefficient and range from the script"),
     "MUENNIGHOFF_2023_PARAMS": Source("muennighoff2023", "README of the authors' repository (huggingface/datablations)",
                                       note="log-scales as printed, exponentiated"),
+    "MUENNIGHOFF_2023_FIT": Source("muennighoff2023", "README of the authors' repository (huggingface/datablations), "
+                                   "Parametric Fit", note="as printed"),
     "BROWN_2024_FIG5": Source("brown2024", "Figure 5 panel titles", note="as printed"),
     "BROWN_2024_PYTHIA160M_MATH": Source("brown2024", "Sec. 3 text", note="as printed"),
     "GADRE_2024_TABLE6_VALUES": Source("gadre2024", "Table 6 (and App. F for M*)", note="as printed"),
@@ -281,6 +301,7 @@ SOURCES: dict[str, Source] = {
     "GADRE_2024_TABLE7": Source("gadre2024", "Table 7", note="as printed"),
     "GADRE_2024_LOSS_REL_ERROR_PCT": Source("gadre2024", "Sec. 4 and Figure 1", note="as printed"),
     "GADRE_2024_ERR17_REL_ERROR_PCT": Source("gadre2024", "Sec. 4", note="as printed"),
+    "ROBERTS_2026_RQ2": Source("roberts2026", "Figure 4 (RQ2)", note="as printed in the panels (one decimal, %)"),
 }
 """The source of every constant of this module, keyed by the constant's name."""
 
@@ -291,6 +312,7 @@ _TABLE_CITES: dict[str, str] = {
     "sardana2024_cost_examples.csv": "sardana2024",
     "sardana2024_flop_examples.csv": "sardana2024",
     "villalobos_atkinson_2023.csv": "villalobos2023",
+    "roberts2026_table1.csv": "roberts2026",
 }
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _validate as v
+from ..published import ROBERTS_2026_RQ2 as _RQ2
 
 __all__ = ["neg_log_passk", "passk", "task_table", "relative_error", "nearest_run_prediction",
            "best_measured", "ROBERTS_2026_RQ2_REL_ERROR", "compare_at_budget"]
@@ -185,10 +186,10 @@ def best_measured(N, logp, c_inf) -> pd.DataFrame:
                              acc_t2=ak[rows, jk]))
 
 
-ROBERTS_2026_RQ2_REL_ERROR = {"approach1": 0.028, "approach2": 0.084}
+ROBERTS_2026_RQ2_REL_ERROR = {"approach1": _RQ2["Approach 1"], "approach2": _RQ2["Approach 2"]}
 """Roberts et al. (2026), Fig. 4 (RQ2): mean relative absolute error of the predictions for the overtrained
-checkpoints, fitted on the 85 Chinchilla-style checkpoints at :math:`C_{\\mathrm{inf}} = 2\\times10^9`: 2.8% for
-Approach 1 (task NLL, an axis of 10–20 nats) and 8.4% for Approach 2 (pass@k accuracy)."""
+checkpoints, fitted on the 85 Chinchilla-style checkpoints (:data:`t2lib.published.ROBERTS_2026_RQ2`, keyed
+``approach1`` / ``approach2`` here)."""
 
 
 def compare_at_budget(runs: pd.DataFrame, c_inf: float) -> pd.DataFrame:

@@ -18,13 +18,10 @@ from .._validate import integer, seed as _seed
 from .fit import (T2AccuracyFit, T2CoupledFit, T2Fit, check_table, fit_t2, fit_t2_accuracy, fit_t2_coupled,
                   nearest_checkpoint_baseline, prediction_errors)
 
+from ..published import ROBERTS_2026_RQ2  # noqa: E402  (typed once, in t2lib.published)
+
 __all__ = ["holdout_split", "Holdout", "run_holdout", "METHODS", "selection_sweep", "ROBERTS_2026_RQ2",
            "ROBERTS_2026_TABLE1_SIZES"]
-
-ROBERTS_2026_RQ2: dict[str, float] = {"Approach 1": 0.028, "Approach 2": 0.084}
-"""Roberts et al. (2026), Figure 4 (RQ2): relative error of the extrapolation from their 85 Chinchilla-style
-checkpoints to their overtrained ones, Approach 1 on the NLL axis (10-20 nats) and Approach 2 on accuracy. Quoted
-for comparison (the book does not reproduce them: the paper's checkpoints and likelihoods are not public)."""
 
 ROBERTS_2026_TABLE1_SIZES: dict[str, tuple[float, ...]] = {
     "best overtrained": (37e6, 84e6, 149e6),

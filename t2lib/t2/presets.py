@@ -5,8 +5,7 @@ chapter 9 fits real ones (:data:`t2lib.t2.fitted.FITTED`), the book shows the la
 **illustrative** sets below. Each is built the same way, and none is a paper's result:
 
 - the model-size and data terms :math:`A, B, \alpha, \beta` are the rounded Chinchilla constants of Hoffmann et
-  al. (2022), Approach 3 (:data:`t2lib.laws.HOFFMANN_2022`: :math:`E = 1.69`, :math:`A = 406.4`,
-  :math:`B = 410.7`, :math:`\alpha = 0.34`, :math:`\beta = 0.28`), fitted to *pretraining* loss, not to a task's
+  al. (2022), Approach 3 (:data:`t2lib.laws.HOFFMANN_2022`, their Eq. 10 as printed), fitted to *pretraining* loss, not to a task's
   negative log pass@k;
 - the sampling term :math:`G, \gamma` (Approach 1) or the Beta-regression parameters :math:`\theta_0 \dots
   \theta_4` (Approach 2) are round numbers chosen by us to show a strong and a weak sampling effect;
