@@ -63,7 +63,7 @@ FITTED: dict[str, NamedLaw] = dict(ALL_FITTED)
 r"""The fitted laws offered to ``python -m t2lib plan``: all three. (The two Beta laws were kept out while
 :func:`~t2lib.t2.accuracy.t2_accuracy_optimal` could overflow at the edge of its search, where the concentration
 :math:`e^{\theta_3+\theta_4\hat L}` of a very weak model is huge; the concentration is now capped at
-:data:`~t2lib.t2.accuracy.NU_MAX`.)"""
+``t2lib.t2.accuracy.NU_MAX``.)"""
 
 
 def refit(name: str):
