@@ -684,7 +684,7 @@ def wasted_compute(draws: LawDraws, excess, at_draws: Mapping[str, np.ndarray]) 
     r"""Share of the training budget that the excess loss of the Chinchilla regime is worth, for each draw.
 
     On the compute-optimal frontier of draw :math:`r` the reducible loss falls as
-    :math:`R_r(C) \propto C^{-c_r}` with :math:`c_r = lpha_reta_r/(lpha_r+eta_r)` (chapter 2). The loss
+    :math:`R_r(C) \propto C^{-c_r}` with :math:`c_r = \alpha_r\beta_r/(\alpha_r+\beta_r)` (chapter 2). The loss
     of the point estimate's allocation, :math:`R_r + \Delta_r`, is what the truth's optimum reaches with the
     budget :math:`C' = C\,(1 + \Delta_r/R_r)^{-1/c_r}`; the point estimate wastes
 
