@@ -35,7 +35,7 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import special  # scipy.optimize and scipy.stats are imported where used (≈1 s at import otherwise)
 
 from . import _validate as v
 from .published import BROWN_2024_FIG5, BROWN_2024_PYTHIA160M_MATH  # typed once there (re-exported)
@@ -263,6 +263,8 @@ def expected_plugin_pass_at_k(p: Any, n: int, k: Any) -> np.ndarray:
         raise ValueError(f"k must lie in [1, n] = [1, {int(n_)}]; got {k!r}")
     p_, k_ = _broadcast(p=p_, k=k_)
     cs = np.arange(int(n_) + 1)
+    from scipy import stats
+
     pmf = stats.binom.pmf(cs, int(n_), p_[..., None])
     with np.errstate(divide="ignore"):  # c = n: log1p(-1) = -inf, and the estimate is exactly 1
         plug = -np.expm1(k_[..., None] * np.log1p(-cs / float(n_)))
@@ -456,6 +458,8 @@ def fit_coverage_power_law(k: Any, coverage: Any) -> tuple[np.ndarray, np.ndarra
     a0, b0 = -np.exp(coef[0]), coef[1]
     a_out, b_out = np.empty(len(y)), np.empty(len(y))
     lk = np.log(k_)
+    from scipy import optimize
+
     for i, (yi, ai, bi) in enumerate(zip(y, a0, b0)):  # one small 2-parameter fit per curve
         res = optimize.least_squares(
             lambda t: t[0] * np.exp(t[1] * lk) - yi,
@@ -720,6 +724,8 @@ def fit_beta(n: Any, c: Any, x0: tuple[float, float] = (0.5, 20.0)) -> tuple[flo
         hab = -np.mean(tab) + qab
         h = np.outer(x, x) * np.array([[haa, hab], [hab, hbb]]) + np.diag(x * grad_ab(a, b))
         return -h
+
+    from scipy import optimize
 
     res = optimize.minimize(negll, np.log(x0_), jac=jac, hess=hess, method="trust-exact", options={"gtol": 1e-9})
     # log B(c + a, n - c + b) carries an absolute rounding error ~ eps * n log n, so near the

@@ -6,6 +6,8 @@ byte-identical from run to run.
 """
 from __future__ import annotations
 
+import sys
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
@@ -36,6 +38,7 @@ def use_book_style() -> None:
     # Fixed metadata: no timestamps in saved files.
     mpl.rcParams["pdf.compression"] = 6
     _deterministic_tables()
+    _share_mathtext_cache()
     try:  # inline backend (only in a kernel): PNG without creation-time metadata
         from matplotlib_inline.backend_inline import set_matplotlib_formats  # noqa: F401
 
@@ -59,13 +62,58 @@ def _deterministic_tables() -> None:
         return
     from itertools import count
 
-    from pandas.io.formats.style import Styler
-
     counter = count(1)
-    formatter = ip.display_formatter.formatters["text/html"]
-    formatter.for_type(Styler, lambda st: st.set_uuid(f"t2lib{next(counter)}").to_html())
+    # registered by name: pandas' Styler (and jinja2) are imported only by a chapter that makes a table with it
+    styler = ("pandas.io.formats.style", "Styler")
+    loaded = sys.modules.get(styler[0])  # already imported (e.g. a second call): register the class itself
+
+    def register(fmt, func):
+        if loaded is not None:
+            fmt.for_type(loaded.Styler, func)
+        else:
+            fmt.for_type_by_name(*styler, func)
+
+    register(ip.display_formatter.formatters["text/html"], lambda st: st.set_uuid(f"t2lib{next(counter)}").to_html())
     # the plain-text fallback would otherwise be "<Styler at 0x...>", a memory address
-    ip.display_formatter.formatters["text/plain"].for_type(Styler, lambda st, p, cycle: p.text(st.data.to_string()))
+    register(ip.display_formatter.formatters["text/plain"], lambda st, p, cycle: p.text(st.data.to_string()))
+
+
+_MATHTEXT_RC = ("mathtext.fontset", "mathtext.default", "mathtext.fallback", "mathtext.rm", "mathtext.it",
+                "mathtext.bf", "mathtext.bfit", "mathtext.sf", "mathtext.tt", "mathtext.cal")
+
+
+def _share_mathtext_cache() -> None:
+    """Let every renderer reuse the layouts of the math strings already typeset (tick labels such as 10³).
+
+    matplotlib caches a parsed math string per renderer object (50 entries shared by all), and every figure —
+    twice over with ``bbox_inches="tight"``: once to measure, once to draw — has new renderers, so each label is
+    typeset again with pyparsing (~10 ms). This replaces the per-renderer key by the output type and the mathtext
+    settings: the same string, size, dpi and font give the same object as before, so figures are unchanged
+    (byte-identical PNGs). Idempotent; a matplotlib without the private cache is left alone.
+    """
+    import functools
+
+    from matplotlib.mathtext import MathTextParser
+
+    cached = MathTextParser.__dict__.get("_parse_cached")
+    impl = getattr(cached, "__wrapped__", None)
+    if getattr(cached, "_t2lib_shared", False) or impl is None:
+        return
+    parsers = {}
+
+    @functools.lru_cache(maxsize=2048)
+    def shared(output_type, rc, s, dpi, prop, antialiased, load_glyph_flags):
+        if output_type not in parsers:
+            parsers[output_type] = MathTextParser({"vector": "path", "raster": "agg"}[output_type])
+        return impl(parsers[output_type], s, dpi, prop, antialiased, load_glyph_flags)
+
+    def _parse_cached(self, s, dpi, prop, antialiased, load_glyph_flags):
+        rc = tuple(mpl.rcParams.get(k) for k in _MATHTEXT_RC)
+        return shared(self._output_type, rc, s, dpi, prop, antialiased, load_glyph_flags)
+
+    _parse_cached._t2lib_shared = True
+    _parse_cached.__wrapped__ = impl
+    MathTextParser._parse_cached = _parse_cached
 
 
 def _ipython():
