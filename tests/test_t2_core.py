@@ -49,3 +49,24 @@ def test_accuracy_optimum_beats_neighbours():
     for f in (0.98, 1.02):
         assert law.accuracy(N * f, D / f, k / f) <= best
     assert law.naive_accuracy(N, D, k) >= best
+
+
+def test_accuracy_optima_of_many_laws_equal_each_laws_own_search():
+    """The batched search behind CoupledBootstrap.bands gives every law exactly its own t2_accuracy_optimal."""
+    from dataclasses import replace
+
+    from t2lib.t2.accuracy import _accuracy_optima, t2_accuracy_optimal
+    from t2lib.t2.fit import coupled_law
+    from t2lib.t2.fitted import ALL_FITTED
+
+    base = ALL_FITTED["pythia-gsm8k-coupled"].law
+    laws = [coupled_law(replace(base.loss_law, alpha=base.loss_law.alpha * f), 0.4 * f) for f in (0.9, 1.0, 1.1)]
+    laws.append(ALL_FITTED["pythia-gsm8k-approach2"].law)
+    ct, ci = np.geomspace(1e18, 1e24, 5), 2e9
+    batched = _accuracy_optima(laws, ct, ci, min_samples=1, N_min=1e6)
+    for i, law in enumerate(laws):
+        own = t2_accuracy_optimal(law, ct, ci, min_samples=1, N_min=1e6)
+        for b, o in zip(batched, own):
+            assert b[i].tobytes() == o.tobytes()
+    with pytest.raises(ValueError, match="laws"):
+        _accuracy_optima([], ct, ci)

@@ -159,6 +159,62 @@ class T2AccuracyLaw:
         return k1_allocation(self, C_train, C_inf)
 
 
+_PARAM_FIELDS = ("E", "A", "B", "alpha", "beta", "theta0", "theta1", "theta2", "theta3", "theta4")
+
+
+def _law_params(law: T2AccuracyLaw) -> dict[str, float]:
+    h = law.loss_law
+    return {"E": h.E, "A": h.A, "B": h.B, "alpha": h.alpha, "beta": h.beta, "theta0": law.theta0,
+            "theta1": law.theta1, "theta2": law.theta2, "theta3": law.theta3, "theta4": law.theta4}
+
+
+def _golden_search(p: dict, ct_: np.ndarray, ci_: np.ndarray, lo_: np.ndarray, hi_: np.ndarray,
+                   naive: bool) -> np.ndarray:
+    """The search of :func:`t2_accuracy_optimal` for flat budget rows: ``ln N*`` of every row.
+
+    ``p`` holds the law's parameters, each a float (one law for all rows) or an array with one value per row
+    (:func:`_accuracy_optima`, many laws in one search). Every step is elementwise, with a fixed number of
+    iterations, so a row's result does not depend on the other rows.
+    """
+    tiny = np.finfo(float).tiny
+    col = {k: (x[:, None] if np.ndim(x) else x) for k, x in p.items()}  # against the (rows, grid) points
+
+    def objective(q, N: np.ndarray, D: np.ndarray, k: np.ndarray) -> np.ndarray:
+        # the same formulas as law.accuracy / law.naive_accuracy, without re-validating every search point
+        L = q["E"] + q["A"] * N ** (-q["alpha"]) + q["B"] * D ** (-q["beta"])
+        z = q["theta1"] * (L - q["theta0"])  # T2AccuracyLaw._mean_conc_from_loss
+        mu = q["theta2"] * np.exp(-np.logaddexp(0.0, z))
+        nu = np.exp(np.minimum(q["theta3"] + q["theta4"] * L, np.log(NU_MAX)))
+        if naive:
+            return -np.expm1(k * np.log1p(-mu))
+        a, b = np.maximum(mu * nu, tiny), np.maximum((1.0 - mu) * nu, tiny)
+        return -np.expm1(special.betaln(a, b + k) - special.betaln(a, b))
+
+    def acc(q, u: np.ndarray, ctv: np.ndarray, civ: np.ndarray) -> np.ndarray:
+        N = np.exp(u)
+        return objective(q, N, ctv / (6.0 * N), civ / (2.0 * N))
+
+    t = np.linspace(0.0, 1.0, GRID_POINTS)
+    grid = lo_[:, None] + (hi_ - lo_)[:, None] * t[None, :]
+    vals = acc(col, grid, ct_[:, None], ci_[:, None])
+    best = np.argmax(np.where(np.isnan(vals), -np.inf, vals), axis=1)  # np.argmax would pick a NaN
+    rows = np.arange(len(ct_))
+    a = grid[rows, np.maximum(best - 1, 0)]
+    b = grid[rows, np.minimum(best + 1, GRID_POINTS - 1)]
+    c = b - _INVPHI * (b - a)
+    d = a + _INVPHI * (b - a)
+    fc, fd = acc(p, c, ct_, ci_), acc(p, d, ct_, ci_)
+    for _ in range(GOLDEN_STEPS):
+        left = fc >= fd  # the maximum lies in [a, d]: drop (d, b]; otherwise drop [a, c)
+        a, b = np.where(left, a, c), np.where(left, d, b)
+        c, d, fc, fd = (np.where(left, b - _INVPHI * (b - a), d), np.where(left, c, a + _INVPHI * (b - a)),
+                        np.where(left, np.nan, fd), np.where(left, fc, np.nan))
+        new_u = np.where(left, c, d)  # one new evaluation per pair
+        f_new = acc(p, new_u, ct_, ci_)
+        fc, fd = np.where(left, f_new, fc), np.where(left, fd, f_new)
+    return 0.5 * (a + b)
+
+
 def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float | None = None,
                         N_min: float = 1e3, naive: bool = False):
     r"""Accuracy-optimal :math:`(N^*, D^*, k^*)` of an Approach-2 law, vectorised over budget pairs.
@@ -202,17 +258,6 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     kmin = _check_min_samples(min_samples)
     if not isinstance(naive, (bool, np.bool_)):
         raise ValueError(f"naive must be True or False; got {naive!r}")
-    h = law.loss_law
-    tiny = np.finfo(float).tiny
-
-    def objective(N: np.ndarray, D: np.ndarray, k: np.ndarray) -> np.ndarray:
-        # the same formulas as law.accuracy / law.naive_accuracy, without re-validating every search point
-        mu, nu = law._mean_conc_from_loss(h.E + h.A * N ** (-h.alpha) + h.B * D ** (-h.beta))
-        if naive:
-            return -np.expm1(k * np.log1p(-mu))
-        a, b = np.maximum(mu * nu, tiny), np.maximum((1.0 - mu) * nu, tiny)
-        return -np.expm1(special.betaln(a, b + k) - special.betaln(a, b))
-
     lo = np.log(v.positive_scalar("N_min", N_min))
     hi = np.log(ct / 6.0)
     if kmin is not None:
@@ -222,31 +267,40 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
                          "searched) for every budget pair; use larger budgets, a smaller N_min or min_samples")
     shape = ct.shape
     ct_, ci_, lo_, hi_ = (np.ravel(np.broadcast_to(x, shape)) for x in (ct, ci, lo, hi))
-
-    def acc(u: np.ndarray, ctv: np.ndarray, civ: np.ndarray) -> np.ndarray:
-        N = np.exp(u)
-        return objective(N, ctv / (6.0 * N), civ / (2.0 * N))
-
-    t = np.linspace(0.0, 1.0, GRID_POINTS)
-    grid = lo_[:, None] + (hi_ - lo_)[:, None] * t[None, :]
-    vals = acc(grid, ct_[:, None], ci_[:, None])
-    best = np.argmax(np.where(np.isnan(vals), -np.inf, vals), axis=1)  # np.argmax would pick a NaN
-    rows = np.arange(len(ct_))
-    a = grid[rows, np.maximum(best - 1, 0)]
-    b = grid[rows, np.minimum(best + 1, GRID_POINTS - 1)]
-    c = b - _INVPHI * (b - a)
-    d = a + _INVPHI * (b - a)
-    fc, fd = acc(c, ct_, ci_), acc(d, ct_, ci_)
-    for _ in range(GOLDEN_STEPS):
-        left = fc >= fd  # the maximum lies in [a, d]: drop (d, b]; otherwise drop [a, c)
-        a, b = np.where(left, a, c), np.where(left, d, b)
-        c, d, fc, fd = (np.where(left, b - _INVPHI * (b - a), d), np.where(left, c, a + _INVPHI * (b - a)),
-                        np.where(left, np.nan, fd), np.where(left, fc, np.nan))
-        new_u = np.where(left, c, d)  # one new evaluation per pair
-        f_new = acc(new_u, ct_, ci_)
-        fc, fd = np.where(left, f_new, fc), np.where(left, fd, f_new)
-    u = 0.5 * (a + b)
+    u = _golden_search(_law_params(law), ct_, ci_, lo_, hi_, bool(naive))
     N = np.exp(u).reshape(shape)
+    D = ct / (6.0 * N)
+    k = ci / (2.0 * N)
+    if not np.all(np.isfinite(N) & np.isfinite(D) & np.isfinite(k)):
+        raise ValueError("the accuracy optimum is not finite for some budget pair (allowed: finite budgets)")
+    return N, D, k
+
+
+def _accuracy_optima(laws: list[T2AccuracyLaw], C_train, C_inf, min_samples: float | None = None,
+                     N_min: float = 1e3):
+    """:func:`t2_accuracy_optimal` of many laws at the same budgets in one search: ``N, D, k`` of shape
+    ``(len(laws),) + broadcast(C_train, C_inf).shape``, each row equal to the law's own call (the search is
+    elementwise; this saves the per-law Python overhead, e.g. for bootstrap bands)."""
+    if not laws or not all(isinstance(law, T2AccuracyLaw) for law in laws):
+        raise ValueError("laws must be a non-empty list of T2AccuracyLaw")
+    ct = v.positive("C_train", C_train)
+    ci = v.positive("C_inf", C_inf)
+    ct, ci = _broadcast(C_train=ct, C_inf=ci)
+    kmin = _check_min_samples(min_samples)
+    lo = np.log(v.positive_scalar("N_min", N_min))
+    hi = np.log(ct / 6.0)
+    if kmin is not None:
+        hi = np.minimum(hi, np.log(ci / (2.0 * kmin)))
+    if np.any(hi <= lo):
+        raise ValueError(f"C_train/6 and C_inf/(2*min_samples) must exceed N_min = {np.exp(lo):.4g} (the smallest model "
+                         "searched) for every budget pair; use larger budgets, a smaller N_min or min_samples")
+    shape = ct.shape
+    m, n = len(laws), int(np.prod(shape))
+    ct_, ci_, lo_, hi_ = (np.tile(np.ravel(np.broadcast_to(x, shape)), m) for x in (ct, ci, lo, hi))
+    params = [_law_params(law) for law in laws]
+    p = {k: np.repeat(np.array([q[k] for q in params], dtype=float), n) for k in _PARAM_FIELDS}
+    u = _golden_search(p, ct_, ci_, lo_, hi_, False)
+    N = np.exp(u).reshape((m,) + shape)
     D = ct / (6.0 * N)
     k = ci / (2.0 * N)
     if not np.all(np.isfinite(N) & np.isfinite(D) & np.isfinite(k)):

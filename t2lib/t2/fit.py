@@ -1148,12 +1148,12 @@ class CoupledBootstrap:
     def bands(self, C_train, C_inf, level: float = 0.9, min_samples: float | None = 1.0,
               N_min: float = 1e6) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         r"""Percentile bands of the accuracy optimum :math:`N^*, D^*, k^*` (one optimum per resample and budget)."""
-        from .accuracy import t2_accuracy_optimal
+        from .accuracy import _accuracy_optima
 
         lev = _level(level)
         ct, ci = v.positive("C_train", C_train), v.positive("C_inf", C_inf)
-        try:
-            out = [t2_accuracy_optimal(law, ct, ci, min_samples=min_samples, N_min=N_min) for law in self.laws()]
+        try:  # every resample's t2_accuracy_optimal, in one search
+            out = _accuracy_optima(self.laws(), ct, ci, min_samples=min_samples, N_min=N_min)
         except ValueError as exc:
             if any(name in str(exc) for name in ("C_train", "C_inf", "min_samples", "N_min")):
                 raise
@@ -1161,7 +1161,7 @@ class CoupledBootstrap:
                              f"N_min (its Beta parameters overflow at the edge of the search; raise N_min or set "
                              f"min_samples): {str(exc)[:80]}") from None
         q = [(1 - lev) / 2, (1 + lev) / 2]
-        return {name: tuple(np.quantile(np.stack([o[i] for o in out]), q, axis=0)) for i, name in enumerate("NDk")}
+        return {name: tuple(np.quantile(out[i], q, axis=0)) for i, name in enumerate("NDk")}
 
 
 def fit_t2_coupled(table: pd.DataFrame, *, n_starts: int = 64, seed: int = 0, maxiter: int = 150) -> T2CoupledFit:
