@@ -231,26 +231,26 @@ are kept as keys; the book writes :math:`\\tilde A, \\tilde B` for ``a, b`` and 
 
 _TABLE_TASKS = ("arc_easy", "lambada_openai", "openbook_qa", "hellaswag_zeroshot", "avg17")
 
-GADRE_2024_TABLE2: dict[str, dict[str, float]] = {
-    ds: dict(zip(_TABLE_TASKS, vals))
-    for ds, vals in {
-        "c4": (28.96, 15.01, 16.80, 79.58, 0.14),
-        "redpajama": (5.21, 14.39, 8.44, 25.73, 0.05),
-        "refinedweb": (26.06, 16.55, 1.92, 81.96, 2.94),
-    }.items()
-}
+
+def _by_task(rows: dict[str, tuple[float, ...]]) -> dict[str, dict[str, float]]:
+    """``{training set: {task: value}}`` from one row of values per training set, in ``_TABLE_TASKS`` order."""
+    return {ds: dict(zip(_TABLE_TASKS, vals, strict=True)) for ds, vals in rows.items()}
+
+
+GADRE_2024_TABLE2: dict[str, dict[str, float]] = _by_task({
+    "c4": (28.96, 15.01, 16.80, 79.58, 0.14),
+    "redpajama": (5.21, 14.39, 8.44, 25.73, 0.05),
+    "refinedweb": (26.06, 16.55, 1.92, 81.96, 2.94),
+})
 """Gadre et al. (2024), Table 2: relative error (%) of the downstream prediction for the 6.9B,
 138B-token model of each training set, for ARC-Easy, LAMBADA, OpenBook QA, HellaSwag and the
 17-task average. (Matching it shows the HellaSwag column is the zero-shot variant.)"""
 
-GADRE_2024_TABLE7: dict[str, dict[str, float]] = {
-    ds: dict(zip(_TABLE_TASKS, vals))
-    for ds, vals in {
-        "c4": (0.92, 2.04, 96.16, 61.79, 0.42),
-        "redpajama": (8.13, 11.07, 7.56, 30.98, 10.64),
-        "refinedweb": (15.39, 6.26, 6.79, 6.52, 15.79),
-    }.items()
-}
+GADRE_2024_TABLE7: dict[str, dict[str, float]] = _by_task({
+    "c4": (0.92, 2.04, 96.16, 61.79, 0.42),
+    "redpajama": (8.13, 11.07, 7.56, 30.98, 10.64),
+    "refinedweb": (15.39, 6.26, 6.79, 6.52, 15.79),
+})
 """Gadre et al. (2024), Table 7: as Table 2 with the error laws fitted without the 1.4B run."""
 
 GADRE_2024_LOSS_REL_ERROR_PCT: dict[str, float] = {"rpj-open_lm_1b-32.0": 0.7, "rpj-open_lm_7b-1.0": 0.7}
@@ -264,7 +264,7 @@ average error of the 1.4B, 900B-token RedPajama run, 3.6% as printed (one decima
 
 # ----------------------------------------------------------------------------- the register
 ROBERTS_2026_RQ2: dict[str, float] = {"Approach 1": 0.028, "Approach 2": 0.084}
-"""Roberts et al. (2026), Figure 4 (RQ2): relative error of the extrapolation from their 85 Chinchilla-style
+r"""Roberts et al. (2026), Figure 4 (RQ2): relative error of the extrapolation from their 85 Chinchilla-style
 checkpoints to their overtrained ones at :math:`C_{\mathrm{inf}} = 2\times10^9`, Approach 1 on the task-NLL axis
 (10-20 nats) and Approach 2 on pass@k accuracy. Quoted for comparison (chapters 9 and 10 do not reproduce them: the
 paper's checkpoints and likelihoods are not public)."""

@@ -40,7 +40,7 @@ r"""Points of the coarse grid in :math:`\ln N` of :func:`t2_accuracy_optimal`.""
 GOLDEN_STEPS = 42
 """Golden-section steps of :func:`t2_accuracy_optimal` inside the two grid cells around the best point."""
 NU_MAX = 1e12
-"""Cap on the concentration :math:`\nu` (a Beta with :math:`\nu > 10^{12}` is a point mass at :math:`\mu` to
+r"""Cap on the concentration :math:`\nu` (a Beta with :math:`\nu > 10^{12}` is a point mass at :math:`\mu` to
 :math:`10^{-12}` in variance); it keeps :math:`\mu\nu` finite where :math:`\hat L` is huge."""
 _INVPHI = (np.sqrt(5.0) - 1.0) / 2.0
 
