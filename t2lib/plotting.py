@@ -112,6 +112,7 @@ def _share_mathtext_cache() -> None:
         return shared(self._output_type, rc, s, dpi, prop, antialiased, load_glyph_flags)
 
     _parse_cached._t2lib_shared = True
+    _parse_cached.cache_clear = shared.cache_clear
     _parse_cached.__wrapped__ = impl
     MathTextParser._parse_cached = _parse_cached
 
