@@ -6,7 +6,7 @@ checks that both sides give the same result.
 
 - **bands**: :meth:`t2lib.t2.fit.CoupledBootstrap.bands`-style optima of 200 resampled coupled laws at 36
   budgets: one batched golden-section search (``t2lib.t2.accuracy._accuracy_optima``) against one
-  :func:`~t2lib.t2.accuracy.t2_accuracy_optimal` call per law (the code before; same results up to rounding).
+  :func:`~t2lib.t2.accuracy.t2_accuracy_optimal` call per law (the code before; bitwise the same results).
 - **beta ratio**: :math:`\\ln B(a, b+k)/B(a, b)` and its two derivatives at the coupled fit's trial points, fused
   (``_log_beta_ratio_grad``) against the two separate functions (bitwise the same).
 - **figure**: a 2 x 2 log-log figure with math labels rendered to PNG as the inline backend does
@@ -68,7 +68,7 @@ def bench_bands(repeat):
     def ref():
         return np.stack([t2_accuracy_optimal(law, C, 2e9, min_samples=1, N_min=1e6)[0] for law in laws])
 
-    _pair("bands", new, ref, lambda a, b: np.allclose(a, b, rtol=1e-7), repeat)
+    _pair("bands", new, ref, lambda a, b: a.tobytes() == b.tobytes(), repeat)
 
 
 def bench_beta_ratio(repeat):

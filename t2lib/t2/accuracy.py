@@ -172,8 +172,8 @@ def _golden_search(p: dict, ct_: np.ndarray, ci_: np.ndarray, lo_: np.ndarray, h
     """The search of :func:`t2_accuracy_optimal` for flat budget rows: ``ln N*`` of every row.
 
     ``p`` holds the law's parameters, each a float (one law for all rows) or an array with one value per row
-    (:func:`_accuracy_optima`, many laws in one search). Every step works row by row, with a fixed number of
-    iterations (the rows only share the arrays).
+    (:func:`_accuracy_optima`, many laws in one search). Every step is elementwise (``_log_beta_ratio`` included),
+    with a fixed number of iterations, so a row's result does not depend on the other rows.
     """
     tiny = np.finfo(float).tiny
     col = {k: (x[:, None] if np.ndim(x) else x) for k, x in p.items()}  # against the (rows, grid) points
@@ -277,10 +277,8 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
 def _accuracy_optima(laws: list[T2AccuracyLaw], C_train, C_inf, min_samples: float | None = None,
                      N_min: float = 1e3):
     """:func:`t2_accuracy_optimal` of many laws at the same budgets in one search: ``N, D, k`` of shape
-    ``(len(laws),) + broadcast(C_train, C_inf).shape``, each row the law's own call up to rounding (this saves the
-    per-law Python overhead, e.g. for bootstrap bands; :func:`~t2lib.passk.log_beta_ratio`'s quadrature is a
-    matrix-vector product that BLAS may round differently in a larger batch, and the golden section may then settle
-    a near-tie within its final bracket: about 1e-8 relative in N)."""
+    ``(len(laws),) + broadcast(C_train, C_inf).shape``, each row bitwise the law's own call (the search is
+    elementwise; this saves the per-law Python overhead, e.g. for bootstrap bands)."""
     if not laws or not all(isinstance(law, T2AccuracyLaw) for law in laws):
         raise ValueError("laws must be a non-empty list of T2AccuracyLaw")
     ct = v.positive("C_train", C_train)
