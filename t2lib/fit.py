@@ -68,7 +68,8 @@ THETA_NAMES = ("log_A", "log_B", "log_E", "alpha", "beta")
 
 _N_PARAMS = 5
 _EIG_FLOOR = 1e-10  # smallest |eigenvalue| used in a Newton step, relative to the largest
-_BLOCK = 16384  # elements per (rows, n) block in the batched objective
+_BLOCK_BYTES = 96 * 1024  # bytes per (rows, n) temporary in the batched objective: below glibc's 128 KiB mmap
+# threshold, so that the ~30 temporaries of a block come from the heap rather than fresh (page-faulting) mmaps
 _MAX_COUNTS = 10**9  # largest bootstrap count matrix (n_resamples * n) built
 
 
@@ -159,7 +160,11 @@ def predict_log_loss(theta, N, D) -> np.ndarray:
     """
     theta = _check_theta("theta", theta)
     N, D = v.broadcast(N=v.positive("N", N), D=v.positive("D", D))
-    lN, lD = np.log(N), np.log(D)
+    return _log_loss(theta, np.log(N), np.log(D))
+
+
+def _log_loss(theta: np.ndarray, lN: np.ndarray, lD: np.ndarray) -> np.ndarray:
+    """:func:`predict_log_loss` on checked ``theta`` and the logs of checked ``N``, ``D`` (max-shifted LSE)."""
     t = np.atleast_2d(theta)
     u = np.stack(np.broadcast_arrays(t[:, :1] - t[:, 3:4] * lN, t[:, 1:2] - t[:, 4:5] * lD, t[:, 2:3] + 0 * lN))
     m = u.max(axis=0)
@@ -188,7 +193,7 @@ def huber_objective(theta, N, D, loss, *, delta: float = 1e-3, weights=None) -> 
     """
     N, D, loss = _check_data(N, D, loss)
     delta = _check_delta(delta)
-    r = predict_log_loss(theta, N, D) - np.log(loss)
+    r = _log_loss(_check_theta("theta", theta), np.log(N), np.log(D)) - np.log(loss)
     c = np.clip(r, -delta, delta)
     h = c * (r - 0.5 * c)
     if weights is None:
@@ -242,9 +247,11 @@ class _HuberProblem:
     """
 
     def __init__(self, lN: np.ndarray, lD: np.ndarray, lL: np.ndarray, delta: float,
-                 weights: Optional[np.ndarray] = None):
+                 weights: Optional[np.ndarray] = None, dtype=np.float64):
+        self.dtype = np.dtype(dtype)
+        lN, lD, lL = (np.asarray(a, dtype=self.dtype) for a in (lN, lD, lL))
         self.lN, self.lD, self.lL, self.delta = lN, lD, lL, delta
-        self.weights = weights
+        self.weights = None if weights is None else np.asarray(weights, dtype=self.dtype)
         self.zL = lL / delta
         ones = np.ones_like(lN)
         # features for the Hessian blocks (see _fgh)
@@ -255,6 +262,7 @@ class _HuberProblem:
         self.X2 = np.stack([ones, -lD], axis=1)
 
     def _terms(self, theta):
+        theta = theta.astype(self.dtype, copy=False)
         with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
             t1 = np.exp(theta[:, :1] - theta[:, 3:4] * self.lN)
             t2 = np.exp(theta[:, 1:2] - theta[:, 4:5] * self.lD)
@@ -272,7 +280,7 @@ class _HuberProblem:
     def _chunks(self, S):
         if S == 0:
             return [slice(0, 0)]
-        step = max(1, _BLOCK // self.lN.size)  # rows per block: keeps the (rows, n) temporaries in cache
+        step = max(1, _BLOCK_BYTES // (self.lN.size * self.dtype.itemsize))  # rows per block (see _BLOCK_BYTES)
         return [slice(i, min(i + step, S)) for i in range(0, S, step)]
 
     def _map(self, fun, theta, rows, *args):
@@ -287,9 +295,9 @@ class _HuberProblem:
     def fgh(self, theta, rows, hessian: bool = True):
         """Scaled objective (S,), gradient (S, 5) and Hessian (S, 5, 5), evaluated block by block."""
         out = self._map(self._fgh, theta, rows, hessian)
-        f = np.concatenate([o[0] for o in out])
-        g = np.concatenate([o[1] for o in out])
-        H = np.concatenate([o[2] for o in out]) if hessian else None
+        f = np.concatenate([o[0] for o in out]).astype(np.float64, copy=False)
+        g = np.concatenate([o[1] for o in out]).astype(np.float64, copy=False)
+        H = np.concatenate([o[2] for o in out]).astype(np.float64, copy=False) if hessian else None
         return f, g, H
 
     def _f(self, theta, rows):
@@ -318,7 +326,7 @@ class _HuberProblem:
         cp1 = c * p1
         cp2 = c * p2
         d = 1.0 / self.delta
-        g = np.empty(theta.shape)
+        g = np.empty(theta.shape, dtype=self.dtype)
         g[:, [0, 3]] = cp1 @ self.X1
         g[:, [1, 4]] = cp2 @ self.X2
         g[:, 2] = np.einsum("ij,ij->i", c, inv_s) * t3[:, 0]
@@ -327,8 +335,10 @@ class _HuberProblem:
             return f, g, None
         # Hessian of eq. (hess): sum_i J_i^T M_i J_i / delta with M = c diag(p) + (kap - c) p p^T, kap = 1{|z|<1} w / delta.
         # Only M11, M22, M12 are formed; M13, M23, M33 follow from the row sums M 1 = kap p (as p1 + p2 + p3 = 1).
-        kap = np.abs(z) < 1.0
-        kap = kap * d if w is None else kap * (w * d)
+        kap = (np.abs(z) < 1.0).astype(self.dtype)
+        kap *= d
+        if w is not None:
+            kap *= w
         km = kap - c
         kp1 = km * p1
         kp2 = km * p2
@@ -345,7 +355,7 @@ class _HuberProblem:
         ksum = kap.sum(axis=1)
         s13 = k1[:, 0] - a11[:, 0] - a12[:, 0]  # sum M13
         s23 = k2[:, 0] - a12[:, 0] - a22[:, 0]  # sum M23
-        H = np.empty(theta.shape + (_N_PARAMS,))
+        H = np.empty(theta.shape + (_N_PARAMS,), dtype=self.dtype)
         # indices: 0 a, 1 b, 2 e, 3 alpha, 4 beta
         H[:, 0, 0] = a11[:, 0]
         H[:, 0, 3] = H[:, 3, 0] = -a11[:, 1]
@@ -424,39 +434,58 @@ def minimize_batched(fgh: Callable, f: Callable, x0: np.ndarray, *, maxiter: int
     ftol = v.scalar("ftol", ftol, 0.0, 1.0, lo_open=False)
     max_backtrack = v.integer("max_backtrack", max_backtrack, 1, 1000)
     radius0 = v.positive_scalar("radius0", radius0)
+    radius = np.full(x.shape[0], radius0)
+    nit = np.zeros(x.shape[0], dtype=int)
+    conv, fx = _newton(fgh, f, x, radius, nit, maxiter=maxiter, rtol=rtol, ftol=ftol, max_backtrack=max_backtrack)
+    return BatchResult(x=x, f=fx, converged=conv, n_iter=nit)
+
+
+def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: np.ndarray, *, maxiter: int,
+            rtol: float, ftol: float, max_backtrack: int, coarse: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    r"""The iteration of :func:`minimize_batched`, continuing from ``x``, ``radius`` and ``nit`` (updated in place).
+
+    A row takes at most ``maxiter - nit`` further steps. Returns ``(converged, f)``: the flags and the values at
+    the final points, evaluated by ``f``/``fgh`` (so in their precision).
+
+    With ``coarse=True`` (a low-precision first phase, see :func:`_minimize_huber`) no row is flagged
+    converged: a row leaves the iteration, with its state as it is, as soon as one of the tests above holds
+    at the tolerances ``rtol``/``ftol`` given, as soon as its point or a trial point is not finite in that
+    precision, or when its line search fails; the rejected iteration is neither counted nor alters its
+    radius, so that a second, full-precision call repeats it.
+    """
     S, p = x.shape
     conv = np.zeros(S, dtype=bool)
-    nit = np.zeros(S, dtype=int)
-    radius = np.full(S, radius0)  # cap on the step length, doubled after every capped step that is accepted
-    active = np.arange(S)
-    fx, gx, Hx = fgh(x, active)  # value and derivatives at the current point of every row
+    fx, gx, Hx = fgh(x, np.arange(S))  # value and derivatives at the current point of every row
+    active = np.flatnonzero(nit < maxiter)
     eye = np.eye(p)
-    for _ in range(maxiter):
-        if active.size == 0:
-            break
+    while active.size:
         xa, fa, ga, Ha = x[active], fx[active], gx[active], Hx[active]
         bad = ~np.isfinite(fa) | ~np.all(np.isfinite(ga), axis=1) | ~np.all(np.isfinite(Ha), axis=(1, 2))
         d = _newton_direction(np.where(bad[:, None, None], eye, Ha), ga)
         gd = np.einsum("si,si->s", ga, d)
         scale = rtol * np.maximum(1.0, np.abs(fa))
         done = ((-0.5 * gd <= scale) | (np.abs(ga).max(axis=1) <= scale)) & ~bad
-        conv[active[done]] = True
+        if not coarse:
+            conv[active[done]] = True
         idx = np.flatnonzero(~done & ~bad)
         dn = np.sqrt(np.einsum("si,si->s", d[idx], d[idx]))
         t = np.minimum(1.0, radius[active[idx]] / dn)
         capped = t < 1.0
         fnew = np.empty(idx.size)
+        quit = np.zeros(idx.size, dtype=bool)  # coarse phase: a trial point left the precision's range
         # first trial step: value *and* derivatives, which the next iteration reuses if the step is accepted
         xt = xa[idx] + t[:, None] * d[idx]
         ft, gt, Ht = fgh(xt, active[idx])
         accepted = ft <= fa[idx] + 1e-4 * t * gd[idx]
+        if coarse:
+            quit = ~np.isfinite(ft)
         rows = active[idx[accepted]]
         x[rows], fx[rows], gx[rows], Hx[rows] = xt[accepted], ft[accepted], gt[accepted], Ht[accepted]
         fnew[accepted] = ft[accepted]
         t[~accepted] *= 0.5
         late = np.zeros(idx.size, dtype=bool)
         for _ in range(max_backtrack - 1):  # backtracking on values only
-            pend = np.flatnonzero(~accepted)
+            pend = np.flatnonzero(~accepted & ~quit)
             if pend.size == 0:
                 break
             k = idx[pend]
@@ -468,26 +497,36 @@ def minimize_batched(fgh: Callable, f: Callable, x0: np.ndarray, *, maxiter: int
             fnew[pend[ok]] = ft[ok]
             x[active[k[ok]]] = xt[ok]
             t[pend[~ok]] *= 0.5
+            if coarse:
+                quit[pend[~np.isfinite(ft)]] = True
         if late.any():
             rows = active[idx[late]]
             fx[rows], gx[rows], Hx[rows] = fgh(x[rows], rows)
         step = t * dn
         ra = active[idx]
-        radius[ra] = np.where(accepted & capped & (step >= radius[ra] * (1 - 1e-12)), 2.0 * radius[ra],
-                              np.where(accepted, np.maximum(radius[ra], step), np.maximum(step, 1e-12)))
-        # rows whose line search failed are at a (numerical) stationary point
-        stuck = idx[~accepted]
-        conv[active[stuck]] = np.abs(gd[stuck]) <= 1e-8 * np.maximum(1.0, np.abs(fa[stuck]))
-        nit[active[idx]] += 1
+        if coarse:  # a rejected iteration is repeated by the full-precision phase: leave its state alone
+            new_r = np.where(accepted & capped & (step >= radius[ra] * (1 - 1e-12)), 2.0 * radius[ra],
+                             np.maximum(radius[ra], step))
+            radius[ra] = np.where(accepted, new_r, radius[ra])
+            nit[ra[accepted]] += 1
+        else:
+            radius[ra] = np.where(accepted & capped & (step >= radius[ra] * (1 - 1e-12)), 2.0 * radius[ra],
+                                  np.where(accepted, np.maximum(radius[ra], step), np.maximum(step, 1e-12)))
+            # rows whose line search failed are at a (numerical) stationary point
+            stuck = idx[~accepted]
+            conv[active[stuck]] = np.abs(gd[stuck]) <= 1e-8 * np.maximum(1.0, np.abs(fa[stuck]))
+            nit[ra] += 1
         keep = np.zeros(active.size, dtype=bool)
         keep[idx[accepted]] = True
         # stop rows whose accepted step no longer lowers F by more than ftol (relative), as scipy does
         acc = idx[accepted]
         small = fa[acc] - fnew[accepted] <= ftol * np.maximum(1.0, np.abs(fa[acc]))
-        conv[active[acc[small]]] = True
+        if not coarse:
+            conv[active[acc[small]]] = True
         keep[acc[small]] = False
         active = active[keep]
-    return BatchResult(x=x, f=fx, converged=conv, n_iter=nit)
+        active = active[nit[active] < maxiter]
+    return conv, fx
 
 
 # --------------------------------------------------------------------------- fits
@@ -534,11 +573,40 @@ def _prepare(N, D, loss, delta):
     return np.log(N), np.log(D), np.log(loss), delta
 
 
+_COARSE_RTOL = 1e-5  # float32 phase: leave when the Newton decrement or a step's decrease is this small (relative)
+_COARSE_FTOL = 1e-5
+
+
+def _minimize_huber(lN, lD, lL, delta, starts, maxiter, weights=None, *, coarse: bool = True) -> BatchResult:
+    r"""Minimise :math:`F/\delta^2` from every row of ``starts``: a float32 phase, then the float64 iteration.
+
+    Both phases are the iteration of :func:`minimize_batched` (default tolerances, ``radius0 = 10``). The first
+    evaluates the objective, gradient and Hessian in float32, whose exponentials and logarithms are
+    vectorised (SIMD) where float64's are not, while the Newton directions and the iterate stay float64. A row
+    leaves it when the float32 tests hold at a tolerance of :math:`10^{-5}` (Newton decrement
+    :math:`-g^\top d/2` or an accepted decrease below :math:`10^{-5}\max(1,|F|)`), when its line search
+    fails, or when a point leaves float32's range; the rejected iteration is not counted. Every row then runs
+    the float64 iteration from where it stopped (same radius, iterations counted against the same
+    ``maxiter``) until the float64 tests of :func:`minimize_batched` hold, so every reported point, value and
+    flag is a float64 result of its start. Near the optimum Newton converges quadratically, so the second
+    phase takes a few steps. ``coarse=False`` runs the float64 iteration alone.
+    """
+    x = np.array(starts, dtype=float)
+    radius = np.full(x.shape[0], 10.0)
+    nit = np.zeros(x.shape[0], dtype=int)
+    kw = dict(maxiter=maxiter, max_backtrack=60)
+    if coarse:
+        p32 = _HuberProblem(lN, lD, lL, delta, weights=weights, dtype=np.float32)
+        _newton(p32.fgh, p32.f, x, radius, nit, rtol=_COARSE_RTOL, ftol=_COARSE_FTOL, coarse=True, **kw)
+    p64 = _HuberProblem(lN, lD, lL, delta, weights=weights)
+    conv, fx = _newton(p64.fgh, p64.f, x, radius, nit, rtol=1e-15, ftol=1e7 * np.finfo(float).eps, **kw)
+    return BatchResult(x=x, f=fx, converged=conv, n_iter=nit)
+
+
 def _minimize_chunk(args) -> BatchResult:
     """Worker of :func:`fit_chinchilla` with ``workers > 1``: run one block of starts."""
     lN, lD, lL, delta, starts, maxiter, weights = args
-    prob = _HuberProblem(lN, lD, lL, delta, weights=weights)
-    return minimize_batched(prob.fgh, prob.f, starts, maxiter=maxiter)
+    return _minimize_huber(lN, lD, lL, delta, starts, maxiter, weights)
 
 
 def _minimize_starts(lN, lD, lL, delta, starts, maxiter, workers, weights=None) -> BatchResult:
