@@ -458,6 +458,7 @@ def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: 
     fx, gx, Hx = fgh(x, np.arange(S))  # value and derivatives at the current point of every row
     active = np.flatnonzero(nit < maxiter)
     eye = np.eye(p)
+    value_first = np.zeros(S, dtype=bool)
     while active.size:
         xa, fa, ga, Ha = x[active], fx[active], gx[active], Hx[active]
         bad = ~np.isfinite(fa) | ~np.all(np.isfinite(ga), axis=1) | ~np.all(np.isfinite(Ha), axis=(1, 2))
@@ -473,17 +474,28 @@ def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: 
         capped = t < 1.0
         fnew = np.empty(idx.size)
         quit = np.zeros(idx.size, dtype=bool)  # coarse phase: a trial point left the precision's range
-        # first trial step: value *and* derivatives, which the next iteration reuses if the step is accepted
+        # first trial step: value *and* derivatives, which the next iteration reuses if the step is accepted;
+        # the value alone for rows whose previous first trial was rejected (likely again: derivatives wasted)
         xt = xa[idx] + t[:, None] * d[idx]
-        ft, gt, Ht = fgh(xt, active[idx])
+        ra = active[idx]
+        vo = value_first[ra]
+        full = np.flatnonzero(~vo)
+        ft = np.empty(idx.size)
+        ft_full, gt, Ht = fgh(xt[full], ra[full])
+        ft[full] = ft_full
+        if vo.any():
+            ft[vo] = f(xt[vo], ra[vo])
         accepted = ft <= fa[idx] + 1e-4 * t * gd[idx]
         if coarse:
             quit = ~np.isfinite(ft)
-        rows = active[idx[accepted]]
-        x[rows], fx[rows], gx[rows], Hx[rows] = xt[accepted], ft[accepted], gt[accepted], Ht[accepted]
+        acc_full = accepted[full]
+        rows = ra[full[acc_full]]
+        x[rows], fx[rows], gx[rows], Hx[rows] = xt[full[acc_full]], ft_full[acc_full], gt[acc_full], Ht[acc_full]
+        late = accepted & vo  # accepted on a value-only trial: derivatives still to evaluate
+        x[ra[late]] = xt[late]
+        value_first[ra] = ~accepted
         fnew[accepted] = ft[accepted]
         t[~accepted] *= 0.5
-        late = np.zeros(idx.size, dtype=bool)
         for _ in range(max_backtrack - 1):  # backtracking on values only
             pend = np.flatnonzero(~accepted & ~quit)
             if pend.size == 0:
@@ -503,7 +515,6 @@ def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: 
             rows = active[idx[late]]
             fx[rows], gx[rows], Hx[rows] = fgh(x[rows], rows)
         step = t * dn
-        ra = active[idx]
         if coarse:  # a rejected iteration is repeated by the full-precision phase: leave its state alone
             new_r = np.where(accepted & capped & (step >= radius[ra] * (1 - 1e-12)), 2.0 * radius[ra],
                              np.maximum(radius[ra], step))
