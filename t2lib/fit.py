@@ -27,6 +27,13 @@ step) and every step is safeguarded by a backtracking Armijo line search.
 Internally the objective is divided by :math:`\delta^2` (so that it reads
 :math:`\sum_i w_i\,\mathrm{Huber}_1(r_i/\delta)`); the reported objective is the
 unscaled sum.
+
+The fits and the bootstrap run this iteration in two phases (:func:`_minimize_huber`): first
+with :math:`F`, :math:`\nabla F` and :math:`\nabla^2 F` evaluated in float32, whose ``exp`` and
+``log`` are vectorised on AVX2 where float64's are scalar library calls, until a row's progress is
+below what float32 resolves (relative :math:`10^{-5}`) or its point leaves float32's range; then in
+float64 from where each row stopped, until the float64 stopping tests of :func:`minimize_batched`
+hold. Every reported point, objective and convergence flag is therefore a float64 result.
 """
 from __future__ import annotations
 
@@ -68,8 +75,8 @@ THETA_NAMES = ("log_A", "log_B", "log_E", "alpha", "beta")
 
 _N_PARAMS = 5
 _EIG_FLOOR = 1e-10  # smallest |eigenvalue| used in a Newton step, relative to the largest
-_BLOCK_BYTES = 96 * 1024  # bytes per (rows, n) temporary in the batched objective: below glibc's 128 KiB mmap
-# threshold, so that the ~30 temporaries of a block come from the heap rather than fresh (page-faulting) mmaps
+_BLOCK_BYTES = 96 * 1024  # bytes per (rows, n) temporary in the batched objective: in cache, and below glibc's
+# 128 KiB mmap threshold (repeated fgh calls on 640 rows ran up to ~1.8x slower with 130 KB blocks)
 _MAX_COUNTS = 10**9  # largest bootstrap count matrix (n_resamples * n) built
 
 
@@ -599,8 +606,10 @@ def _minimize_huber(lN, lD, lL, delta, starts, maxiter, weights=None, *, coarse:
     fails, or when a point leaves float32's range; the rejected iteration is not counted. Every row then runs
     the float64 iteration from where it stopped (same radius, iterations counted against the same
     ``maxiter``) until the float64 tests of :func:`minimize_batched` hold, so every reported point, value and
-    flag is a float64 result of its start. Near the optimum Newton converges quadratically, so the second
-    phase takes a few steps. ``coarse=False`` runs the float64 iteration alone.
+    flag is a float64 result of its start. Near an optimum Newton converges quadratically, so there the
+    second phase takes one or two steps; rows that float32 leaves on a saddle or a plateau (relative
+    progress per step below :math:`10^{-5}`) crawl on in float64, and they are most of its cost.
+    ``coarse=False`` runs the float64 iteration alone.
     """
     x = np.array(starts, dtype=float)
     radius = np.full(x.shape[0], 10.0)
@@ -649,7 +658,10 @@ def fit_chinchilla(N, D, loss, *, delta: float = 1e-3, starts=None, maxiter: int
     b-\beta\log D_i, e) - \log L_i)` from every start at once (:func:`minimize_batched`: Newton
     steps with the analytic gradient and Hessian of :func:`huber_derivatives`, stopped by L-BFGS-B's
     relative-reduction test on the well-scaled :math:`F/\delta^2`), keeps the lowest converged
-    objective and polishes that start until its Newton decrement is at rounding level.
+    objective and polishes that start until its Newton decrement is at rounding level. The iteration
+    runs a float32 phase first and then float64 to the float64 tests (see the module docstring and
+    :func:`_minimize_huber`), so each start's result is a float64 result; which local optimum a start
+    whose path is chaotic (a saddle or a plateau on the way) ends in can depend on rounding.
 
     Parameters
     ----------
@@ -849,7 +861,8 @@ def bootstrap_chinchilla(N, D, loss, *, n_resamples: int = 4000, seed: int = 0, 
 
     Each resample draws the ``n`` runs with replacement (integer counts :math:`w_{ki}`) and minimises
     :math:`F_k(\theta) = \sum_i w_{ki}\,\mathrm{Huber}_\delta(\log\hat L_i(\theta) - \log L_i)`.
-    All resamples are optimised together (batched Newton), each started at ``start``.
+    All resamples are optimised together (batched Newton, a float32 phase then float64 to the float64
+    stopping tests, as in :func:`fit_chinchilla`), each started at ``start``.
 
     Parameters
     ----------
