@@ -173,9 +173,12 @@ def predict_log_loss(theta, N, D) -> np.ndarray:
 def _log_loss(theta: np.ndarray, lN: np.ndarray, lD: np.ndarray) -> np.ndarray:
     """:func:`predict_log_loss` on checked ``theta`` and the logs of checked ``N``, ``D`` (max-shifted LSE)."""
     t = np.atleast_2d(theta)
-    u = np.stack(np.broadcast_arrays(t[:, :1] - t[:, 3:4] * lN, t[:, 1:2] - t[:, 4:5] * lD, t[:, 2:3] + 0 * lN))
-    m = u.max(axis=0)
-    out = m + np.log(np.exp(u - m).sum(axis=0))
+    u1, u2, u3 = t[:, :1] - t[:, 3:4] * lN, t[:, 1:2] - t[:, 4:5] * lD, t[:, 2:3]
+    m = np.maximum(np.maximum(u1, u2), u3)
+    s = np.exp(u1 - m)
+    s += np.exp(u2 - m)
+    s += np.exp(u3 - m)
+    out = m + np.log(s)
     return out[0] if theta.ndim == 1 else out
 
 
