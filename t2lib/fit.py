@@ -33,7 +33,8 @@ with :math:`F`, :math:`\nabla F` and :math:`\nabla^2 F` evaluated in float32, wh
 ``log`` are vectorised on AVX2 where float64's are scalar library calls, until a row's progress is
 below what float32 resolves (relative :math:`10^{-5}`) or its point leaves float32's range; then in
 float64 from where each row stopped, until the float64 stopping tests of :func:`minimize_batched`
-hold. Every reported point, objective and convergence flag is therefore a float64 result.
+hold (a row that escapes a saddle in float64 goes back to float32 for its next fast descent). Every
+reported point, objective and convergence flag is therefore a float64 result.
 """
 from __future__ import annotations
 
@@ -446,16 +447,20 @@ def minimize_batched(fgh: Callable, f: Callable, x0: np.ndarray, *, maxiter: int
     radius0 = v.positive_scalar("radius0", radius0)
     radius = np.full(x.shape[0], radius0)
     nit = np.zeros(x.shape[0], dtype=int)
-    conv, fx = _newton(fgh, f, x, radius, nit, maxiter=maxiter, rtol=rtol, ftol=ftol, max_backtrack=max_backtrack)
+    conv, fx, _ = _newton(fgh, f, x, radius, nit, maxiter=maxiter, rtol=rtol, ftol=ftol, max_backtrack=max_backtrack)
     return BatchResult(x=x, f=fx, converged=conv, n_iter=nit)
 
 
 def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: np.ndarray, *, maxiter: int,
-            rtol: float, ftol: float, max_backtrack: int, coarse: bool = False) -> tuple[np.ndarray, np.ndarray]:
+            rtol: float, ftol: float, max_backtrack: int, coarse: bool = False, rows: Optional[np.ndarray] = None,
+            escape: Optional[float] = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""The iteration of :func:`minimize_batched`, continuing from ``x``, ``radius`` and ``nit`` (updated in place).
 
-    A row takes at most ``maxiter - nit`` further steps. Returns ``(converged, f)``: the flags and the values at
-    the final points, evaluated by ``f``/``fgh`` (so in their precision).
+    Only the rows ``rows`` (default all) are iterated; a row takes at most ``maxiter - nit`` further steps.
+    Returns ``(converged, f, escaped)``: the flags and the values at the final points, evaluated by
+    ``f``/``fgh`` (so in their precision; ``inf`` outside ``rows``), and which rows left because an accepted
+    step lowered :math:`F` by more than ``escape`` :math:`\max(1,|F|)` (a full-precision phase hands such
+    rows back to the cheaper one; ``escape=None`` never does).
 
     With ``coarse=True`` (a low-precision first phase, see :func:`_minimize_huber`) no row is flagged
     converged: a row leaves the iteration, with its state as it is, as soon as one of the tests above holds
@@ -465,8 +470,11 @@ def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: 
     """
     S, p = x.shape
     conv = np.zeros(S, dtype=bool)
-    fx, gx, Hx = fgh(x, np.arange(S))  # value and derivatives at the current point of every row
-    active = np.flatnonzero(nit < maxiter)
+    escaped = np.zeros(S, dtype=bool)
+    rows = np.arange(S) if rows is None else rows
+    fx, gx, Hx = np.full(S, np.inf), np.zeros((S, p)), np.zeros((S, p, p))
+    fx[rows], gx[rows], Hx[rows] = fgh(x[rows], rows)  # value and derivatives at the current point of every row
+    active = rows[nit[rows] < maxiter]
     eye = np.eye(p)
     value_first = np.zeros(S, dtype=bool)
     while active.size:
@@ -545,9 +553,13 @@ def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: 
         if not coarse:
             conv[active[acc[small]]] = True
         keep[acc[small]] = False
+        if escape is not None:
+            big = fa[acc] - fnew[accepted] > escape * np.maximum(1.0, np.abs(fa[acc]))
+            escaped[active[acc[big]]] = True
+            keep[acc[big]] = False
         active = active[keep]
         active = active[nit[active] < maxiter]
-    return conv, fx
+    return conv, fx, escaped
 
 
 # --------------------------------------------------------------------------- fits
@@ -596,6 +608,8 @@ def _prepare(N, D, loss, delta):
 
 _COARSE_RTOL = 1e-5  # float32 phase: leave when the Newton decrement or a step's decrease is this small (relative)
 _COARSE_FTOL = 1e-5
+_ESCAPE = 1e-4  # float64 phase: a step that lowers F by more than this (relative) hands its row back to float32
+_MAX_CYCLES = 20  # float32/float64 alternations at most; the last float64 phase keeps every row to its tests
 
 
 def _minimize_huber(lN, lD, lL, delta, starts, maxiter, weights=None, *, coarse: bool = True) -> BatchResult:
@@ -608,21 +622,34 @@ def _minimize_huber(lN, lD, lL, delta, starts, maxiter, weights=None, *, coarse:
     :math:`-g^\top d/2` or an accepted decrease below :math:`10^{-5}\max(1,|F|)`), when its line search
     fails, or when a point leaves float32's range; the rejected iteration is not counted. Every row then runs
     the float64 iteration from where it stopped (same radius, iterations counted against the same
-    ``maxiter``) until the float64 tests of :func:`minimize_batched` hold, so every reported point, value and
-    flag is a float64 result of its start. Near an optimum Newton converges quadratically, so there the
-    second phase takes one or two steps; rows that float32 leaves on a saddle or a plateau (relative
-    progress per step below :math:`10^{-5}`) crawl on in float64, and they are most of its cost.
+    ``maxiter``) until the float64 tests of :func:`minimize_batched` hold. Near an optimum Newton converges
+    quadratically, so there it takes one or two steps. A row that float32 left on a saddle or a plateau
+    (progress per step below what float32 resolves) crawls on in float64 until it escapes: as soon as one
+    accepted float64 step lowers :math:`F` by more than :math:`10^{-4}\max(1,|F|)` the row goes back to
+    float32, and the two phases alternate (at most 20 times; the last float64 phase keeps every row to the
+    float64 tests). Every reported point, value and flag is thus a float64 result of its start.
     ``coarse=False`` runs the float64 iteration alone.
     """
     x = np.array(starts, dtype=float)
     radius = np.full(x.shape[0], 10.0)
     nit = np.zeros(x.shape[0], dtype=int)
     kw = dict(maxiter=maxiter, max_backtrack=60)
-    if coarse:
-        p32 = _HuberProblem(lN, lD, lL, delta, weights=weights, dtype=np.float32)
-        _newton(p32.fgh, p32.f, x, radius, nit, rtol=_COARSE_RTOL, ftol=_COARSE_FTOL, coarse=True, **kw)
+    fine = dict(rtol=1e-15, ftol=1e7 * np.finfo(float).eps, **kw)
     p64 = _HuberProblem(lN, lD, lL, delta, weights=weights)
-    conv, fx = _newton(p64.fgh, p64.f, x, radius, nit, rtol=1e-15, ftol=1e7 * np.finfo(float).eps, **kw)
+    if not coarse:
+        conv, fx, _ = _newton(p64.fgh, p64.f, x, radius, nit, **fine)
+        return BatchResult(x=x, f=fx, converged=conv, n_iter=nit)
+    p32 = _HuberProblem(lN, lD, lL, delta, weights=weights, dtype=np.float32)
+    conv, fx = np.zeros(x.shape[0], dtype=bool), np.full(x.shape[0], np.inf)
+    todo = np.arange(x.shape[0])
+    for cycle in range(_MAX_CYCLES):
+        _newton(p32.fgh, p32.f, x, radius, nit, rtol=_COARSE_RTOL, ftol=_COARSE_FTOL, coarse=True, rows=todo, **kw)
+        last = cycle == _MAX_CYCLES - 1
+        c, f64, esc = _newton(p64.fgh, p64.f, x, radius, nit, rows=todo, escape=None if last else _ESCAPE, **fine)
+        conv[todo], fx[todo] = c[todo], f64[todo]
+        todo = todo[esc[todo]]
+        if todo.size == 0:
+            break
     return BatchResult(x=x, f=fx, converged=conv, n_iter=nit)
 
 
