@@ -43,6 +43,7 @@ from typing import Callable, Optional
 
 import numpy as np
 from scipy.special import ndtr
+from threadpoolctl import threadpool_limits
 
 from . import _validate as v
 from .laws import ChinchillaLaw
@@ -630,6 +631,12 @@ def _minimize_huber(lN, lD, lL, delta, starts, maxiter, weights=None, *, coarse:
     float64 tests). Every reported point, value and flag is thus a float64 result of its start.
     ``coarse=False`` runs the float64 iteration alone.
     """
+    with threadpool_limits(limits=1, user_api="blas"):  # many tiny BLAS/LAPACK calls: threads only add overhead
+        return _minimize_huber_phases(lN, lD, lL, delta, starts, maxiter, weights, coarse)
+
+
+def _minimize_huber_phases(lN, lD, lL, delta, starts, maxiter, weights, coarse: bool) -> BatchResult:
+    """The phases of :func:`_minimize_huber` (BLAS threads already pinned)."""
     x = np.array(starts, dtype=float)
     radius = np.full(x.shape[0], 10.0)
     nit = np.zeros(x.shape[0], dtype=int)
