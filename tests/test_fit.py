@@ -184,6 +184,27 @@ def test_grid_optimum_beats_its_neighbours_and_a_scipy_polish(data, grid_fit):
     assert res.fun * 1e-6 >= grid_fit.objective * (1 - 1e-10)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_float32_phase_reports_float64_results_and_the_float64_optimum(data, grid_fit, weighted):
+    """The fits' float32 first phase. Over the grid, every start's reported value is the float64 objective at its
+    reported point. From 50 starts around the optimum (log-parameters +-0.5, exponents +-0.05), every start
+    converges to the float64-only iteration's optimum (objective to 1e-12, parameters to 1e-6)."""
+    lN, lD, lL = (np.log(data[c].to_numpy()) for c in ("N", "D", "loss"))
+    starts = fit.hoffmann_grid()[::45]  # 100 starts over the whole grid
+    w = fit.resample_counts(lN.size, len(starts), 3) if weighted else None
+    two = fit._minimize_huber(lN, lD, lL, 1e-3, starts, 500, w)
+    f64 = fit.huber_objective(two.x, data["N"], data["D"], data["loss"], weights=w) / 1e-6
+    np.testing.assert_allclose(two.f, f64, rtol=1e-13)
+    assert two.n_iter.max() <= 500 and two.converged.mean() > 0.95
+    near = grid_fit.theta + np.random.default_rng(4).uniform(-1, 1, (50, 5)) * np.array([0.5, 0.5, 0.5, 0.05, 0.05])
+    w = None if w is None else np.tile(w[:1], (50, 1))  # one resample: one optimum
+    two = fit._minimize_huber(lN, lD, lL, 1e-3, near, 500, w)
+    one = fit._minimize_huber(lN, lD, lL, 1e-3, near, 500, w, coarse=False)
+    assert two.converged.all() and one.converged.all()
+    np.testing.assert_allclose(two.f, one.f.min(), rtol=1e-12)
+    np.testing.assert_allclose(two.x, np.broadcast_to(one.x[np.argmin(one.f)], two.x.shape), rtol=1e-6)
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.floats(-1, 1), min_size=5, max_size=5), st.floats(1e-7, 1e-3))
 def test_optimum_beats_every_feasible_neighbour(direction, size):
