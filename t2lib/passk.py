@@ -592,7 +592,8 @@ def _log_beta_ratio_series(a: np.ndarray, b: np.ndarray, k: np.ndarray) -> np.nd
     for hi, t, w in _RULES:  # l <= b/4: integrate psi(x + s) - psi(x) over x in [b, b + l]
         m = (r > lo) & (r <= hi) if lo > 0 else r <= hi
         bm, sm, lm = b[m], s[m], l[m]
-        out[m] = -lm * (_digamma_diff_asym(bm[:, None] + lm[:, None] * t, sm[:, None]) @ w)
+        vals = _digamma_diff_asym(bm[:, None] + lm[:, None] * t, sm[:, None])
+        out[m] = -lm * (vals * w).sum(axis=1)  # a row sum, not BLAS: the same bits however many rows
         lo = hi
     far = r > _RULES[-1][0]  # b and b + l far apart: the two ln Gamma differences cancel at most ~ln(b)/ln(5/4)
     out[far] = _lgamma_diff_asym(b[far], s[far]) - _lgamma_diff_asym(b[far] + l[far], s[far])

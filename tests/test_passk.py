@@ -411,3 +411,13 @@ def test_log_beta_ratio_is_negative_decreasing_in_k_and_symmetric(a, b, k, f):
     assert r2 < r1 < 0
     assert passk.log_beta_ratio(k, b, a) == pytest.approx(r1, rel=1e-10)  # B(a,b+k)B(k,b) = B(k,b+a)B(a,b)
     assert passk.log_beta_ratio(a, b, 0.0) == 0.0
+
+
+def test_log_beta_ratio_does_not_depend_on_how_the_arguments_are_batched():
+    """Element by element the same bits whether evaluated alone, in blocks or all at once (no BLAS reductions)."""
+    rng = np.random.default_rng(1)
+    a, b, k = 10 ** rng.uniform(-3, 6, 700), 10 ** rng.uniform(-2, 12, 700), 10 ** rng.uniform(-1, 4, 700)
+    full = passk.log_beta_ratio(a, b, k)
+    blocks = np.concatenate([passk.log_beta_ratio(a[i:i + 7], b[i:i + 7], k[i:i + 7]) for i in range(0, 700, 7)])
+    alone = np.array([passk.log_beta_ratio(a[i], b[i], k[i]) for i in range(0, 700, 35)])
+    assert np.array_equal(full, blocks) and np.array_equal(full[::35], alone)
