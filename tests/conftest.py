@@ -158,6 +158,20 @@ def second_execution(built_book):
     return second.out / "src"
 
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium for the whole session (the calculator's and the built pages' checks share it)."""
+    pw = pytest.importorskip("playwright.sync_api")
+    with pw.sync_playwright() as p:  # one per process: a second sync_playwright inside the first is not allowed
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def chromium_path():
     """Path of a Chromium binary; skips (or, when CI=true, fails) if there is none."""
