@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -171,6 +172,46 @@ def test_failing_chapter_fails_build_naming_chapter_and_cell(tmp_path):
     assert "99_broken.ipynb" in text and "cell 2" in text and "ZeroDivisionError" in text
     kept = nbformat.read(str(tmp_path / "out" / "src" / "book" / "99_broken.ipynb"), as_version=4)
     assert any(o.get("output_type") == "error" for c in kept.cells if c.cell_type == "code" for o in c.outputs)
+
+
+def _code_notebook(path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"),
+                nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_prewarmed_kernels_are_fresh_processes(tmp_path):
+    """A build of several chapters forks their kernels from one pre-warmed zygote (t2lib._prewarm): each chapter
+    gets its own process, preloaded modules are untouched by other chapters, and failures are reported as usual."""
+    from t2lib import _prewarm
+
+    if not _prewarm.available():
+        pytest.skip("pre-warmed kernels need Linux")
+    probe = ("import os, sys\n"
+             "print('preloaded', 'numpy' in sys.modules)\n"  # imported by the zygote, before the chapter runs
+             "import numpy as np\n"
+             "print('pid', os.getpid(), 'ppid', os.getppid())\n"
+             "print('leaked', hasattr(np, 'LEAK'))\n"
+             "np.LEAK = 1\n"
+             "print('cwd', os.getcwd())")
+    nbs = [_code_notebook(tmp_path / f"{name}.ipynb", probe) for name in ("a", "b")]
+    nbs.append(_code_notebook(tmp_path / "c.ipynb", "y = x / 0"))
+    proc = _run("build", "--out", str(tmp_path / "out"), "--chapters", *map(str, nbs), "--no-html", "--jobs", "1")
+    assert proc.returncode == 1 and "c.ipynb" in proc.stdout + proc.stderr and "ZeroDivisionError" in proc.stdout
+    seen = []
+    for name in ("a", "b"):
+        nb = nbformat.read(str(tmp_path / "out" / "src" / "book" / f"{name}.ipynb"), as_version=4)
+        text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        assert "preloaded True" in text and "leaked False" in text, text  # a module another chapter changed is as imported, not as changed
+        assert f"cwd {tmp_path}\n" in text  # in the source notebook's folder, as papermill runs it
+        seen.append(re.search(r"pid (\d+) ppid (\d+)", text).groups())
+    (pid_a, zygote_a), (pid_b, zygote_b) = seen
+    assert pid_a != pid_b and zygote_a == zygote_b  # two processes, forked from the same zygote
+    assert not [p for p in (zygote_a,) if Path(f"/proc/{p}").exists()], "the zygote outlived the build"
 
 
 @pytest.mark.book
