@@ -278,13 +278,19 @@ class PositiveParams:
 
     Validates every field on construction (``ValueError`` naming the field), stores it as a float,
     and provides :meth:`as_dict` and :meth:`from_params` (which rejects unknown or missing names).
+    A subclass lists in ``NONNEGATIVE`` the fields that may also be zero (e.g. an irreducible loss a fit
+    put at its bound).
     """
+
+    NONNEGATIVE: tuple[str, ...] = ()  # fields allowed to be 0 (a class attribute, not a dataclass field)
 
     def __post_init__(self) -> None:
         from dataclasses import fields
 
         for f in fields(self):
-            object.__setattr__(self, f.name, positive_scalar(f.name, getattr(self, f.name)))
+            x = getattr(self, f.name)
+            val = scalar(f.name, x, 0.0, lo_open=False) if f.name in self.NONNEGATIVE else positive_scalar(f.name, x)
+            object.__setattr__(self, f.name, val)
 
     @classmethod
     def param_names(cls) -> tuple[str, ...]:

@@ -584,6 +584,11 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
         (stage / "_toc.yml").write_text(yaml.safe_dump(apiref.add_to_toc(toc, api_docs), sort_keys=False))
         print(f"API reference: {len(api_docs)} module page(s)"
               + "".join(f"; {m} left out ({why})" for m, why in api_skipped.items()), flush=True)
+        from . import _apilinks
+
+        linked = _apilinks.link_first_uses([r.output for r in results],
+                                           apiref.module_pages(apiref.public_modules()[0]))
+        print(f"API links: {sum(map(len, linked.values()))} name(s) linked where first used", flush=True)
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb) if jb.exists() else (shutil.which("jupyter-book") or "jupyter-book"), "build", str(stage),
            "--path-output", str(out),

@@ -44,6 +44,8 @@ import pandas as pd
 from . import _validate as v
 from .flops import FORWARD_FLOPS_PER_PARAM, TRAIN_FLOPS_PER_PARAM
 from .laws import ChinchillaLaw
+from .published import (ERDIL_2024_ILLUSTRATION, SARDANA_2024_COST_SETTINGS,  # noqa: F401 (re-exported; typed
+                        SARDANA_2024_MAX_TOKENS_PER_PARAM)  # once, in t2lib.published)
 
 __all__ = [
     "lifetime_flops",
@@ -73,27 +75,6 @@ __all__ = [
 ]
 
 _MAX_NEWTON = 60
-
-SARDANA_2024_MAX_TOKENS_PER_PARAM: float = 10_000.0
-"""Largest tokens-per-parameter ratio of the 47 models Sardana et al. (2024) trained ("up to 10,000", abstract)."""
-
-SARDANA_2024_COST_SETTINGS: dict[str, float] = {
-    "mfu_train": 0.5,
-    "mfu_prompt": 0.5,
-    "mfu_generate": 0.01,
-    "prompt_tokens_per_request": 70.0,
-    "generated_tokens_per_request": 215.0,
-    "train_dollars_per_hour": 1.50,
-    "inference_dollars_per_hour": 1.10,
-}
-"""Sardana et al. (2024), Sec. 6 and App. B (as transcribed in third-party notes on the paper): utilisations of
-training, prompt processing and generation; mean prompt and reply lengths per request (LMSYS-Chat); hourly prices of
-an A100-80GB for training and an A100-40GB for INT8 inference. Chapter 4's parameters default to these values."""
-
-ERDIL_2024_ILLUSTRATION: dict[str, float] = {"tokens_per_day": 100e9, "training_tokens": 10e12}
-"""Erdil (2024), Introduction: "around 100 billion tokens per day" served by one lab, against models "trained on the
-order of 10 trillion tokens"."""
-
 
 def _check_law(law: ChinchillaLaw) -> None:
     v.law("law", law, ChinchillaLaw)

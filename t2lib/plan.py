@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from typing import Any, Sequence
 
@@ -40,26 +41,17 @@ class _Parser(argparse.ArgumentParser):
         raise _Error(message)
 
 
-def _budget(flag: str):
+def _positive_number(flag: str, what: str = "number of FLOPs", example: str = "1e24"):
+    """argparse ``type=`` for a positive finite number given as ``flag`` (its message names the flag)."""
     def parse(text: str) -> float:
         try:
             x = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{flag} must be a positive number of FLOPs (e.g. 1e24); got {text!r}")
+            raise argparse.ArgumentTypeError(f"{flag} must be a positive {what} (e.g. {example}); got {text!r}")
         if not (math.isfinite(x) and x > 0):
             raise argparse.ArgumentTypeError(f"{flag} must be positive and finite (0 < {flag} < inf); got {text!r}")
         return x
     return parse
-
-
-def _min_samples(text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--min-samples must be a positive number (e.g. 1); got {text!r}")
-    if not (math.isfinite(x) and x > 0):
-        raise argparse.ArgumentTypeError(f"--min-samples must be positive and finite; got {text!r}")
-    return x
 
 
 def _warnings(named: NamedLaw, row: dict[str, float], min_samples: float | None) -> list[str]:
@@ -165,12 +157,15 @@ def list_laws() -> str:
 
 def _parser() -> _Parser:
     ap = _Parser(prog="python -m t2lib plan", description=__doc__.split("\n\n")[0], allow_abbrev=False)
-    ap.add_argument("--train-flops", type=_budget("--train-flops"), help="training budget C_train = 6ND, FLOPs")
-    ap.add_argument("--inference-flops", type=_budget("--inference-flops"),
+    ap.add_argument("--train-flops", type=_positive_number("--train-flops"),
+                    help="training budget C_train = 6ND, FLOPs")
+    ap.add_argument("--inference-flops", type=_positive_number("--inference-flops"),
                     help="inference budget C_inf = 2Nk, FLOPs per served token (1.4e11: one 70B forward pass)")
     ap.add_argument("--law", default=DEFAULT_LAW, help=f"a named law (default {DEFAULT_LAW}; see --list-laws)")
-    ap.add_argument("--min-samples", type=_min_samples, default=None, help="require k >= this (e.g. 1)")
-    ap.add_argument("--served-tokens", type=_budget("--served-tokens"), default=None,
+    ap.add_argument("--min-samples", type=_positive_number("--min-samples", "number", "1"), default=None,
+                    help="require k >= this (e.g. 1)")
+    ap.add_argument("--served-tokens", type=_positive_number("--served-tokens", "number of tokens", "1e12"),
+                    default=None,
                     help="lifetime demand in tokens: one lifetime budget C_train + S*C_inf, re-split (chapter 11)")
     ap.add_argument("--bands", action="store_true", help="90%% bootstrap bands where the law has a bootstrap")
     ap.add_argument("--json", action="store_true", help="print the plan as JSON")
@@ -189,13 +184,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
         argv = argv[1:] if argv[:1] == ["plan"] else argv
-    if isinstance(argv, (str, bytes)) or not isinstance(argv, (list, tuple)) or not all(isinstance(x, str) for x in argv):
+    if isinstance(argv, (str, bytes)) or not isinstance(argv, (list, tuple)) \
+            or not all(isinstance(x, str) for x in argv):
         raise ValueError(f"argv must be a list of strings (the command-line arguments); got {argv!r}")
     try:
         a = _parser().parse_args(argv)
         if a.list_laws:
-            print(list_laws())
-            return 0
+            return _emit(list_laws())
         if a.train_flops is None or a.inference_flops is None:
             raise _Error("--train-flops and --inference-flops are both required (or use --list-laws)")
         if a.law not in LAWS:
@@ -205,8 +200,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (_Error, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if a.json:
-        print(json.dumps(p, indent=2))
-    else:
-        print(format_plan(p))
+    return _emit(json.dumps(p, indent=2) if a.json else format_plan(p))
+
+
+def _emit(text: str) -> int:
+    """Print ``text``; a reader that closes the pipe early (``plan --list-laws | head``) is not an error."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes at exit
     return 0

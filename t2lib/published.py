@@ -38,6 +38,7 @@ __all__ = [
     "source",
     "catalogue",
     "ROBERTS_2026_RQ2",
+    "ROBERTS_2026_TABLE1_SIZES",
     "read_table",
     "read_transcribed",
     "deviations",
@@ -56,8 +57,11 @@ __all__ = [
     "BESIROGLU_2024_HOFFMANN_RATIO",
     "BESIROGLU_2024_A_REF",
     "BESIROGLU_2024_GRID_DEX",
-    # Sardana et al. (2024)
+    # Sardana et al. (2024), Erdil (2024)
     "SARDANA_2024_PARAMS",
+    "SARDANA_2024_MAX_TOKENS_PER_PARAM",
+    "SARDANA_2024_COST_SETTINGS",
+    "ERDIL_2024_ILLUSTRATION",
     # the frontier exponent in other studies
     "KAPLAN_2020_A",
     "PEARCE_SONG_2024",
@@ -231,26 +235,26 @@ are kept as keys; the book writes :math:`\\tilde A, \\tilde B` for ``a, b`` and 
 
 _TABLE_TASKS = ("arc_easy", "lambada_openai", "openbook_qa", "hellaswag_zeroshot", "avg17")
 
-GADRE_2024_TABLE2: dict[str, dict[str, float]] = {
-    ds: dict(zip(_TABLE_TASKS, vals))
-    for ds, vals in {
-        "c4": (28.96, 15.01, 16.80, 79.58, 0.14),
-        "redpajama": (5.21, 14.39, 8.44, 25.73, 0.05),
-        "refinedweb": (26.06, 16.55, 1.92, 81.96, 2.94),
-    }.items()
-}
+
+def _by_task(rows: dict[str, tuple[float, ...]]) -> dict[str, dict[str, float]]:
+    """``{training set: {task: value}}`` from one row of values per training set, in ``_TABLE_TASKS`` order."""
+    return {ds: dict(zip(_TABLE_TASKS, vals, strict=True)) for ds, vals in rows.items()}
+
+
+GADRE_2024_TABLE2: dict[str, dict[str, float]] = _by_task({
+    "c4": (28.96, 15.01, 16.80, 79.58, 0.14),
+    "redpajama": (5.21, 14.39, 8.44, 25.73, 0.05),
+    "refinedweb": (26.06, 16.55, 1.92, 81.96, 2.94),
+})
 """Gadre et al. (2024), Table 2: relative error (%) of the downstream prediction for the 6.9B,
 138B-token model of each training set, for ARC-Easy, LAMBADA, OpenBook QA, HellaSwag and the
 17-task average. (Matching it shows the HellaSwag column is the zero-shot variant.)"""
 
-GADRE_2024_TABLE7: dict[str, dict[str, float]] = {
-    ds: dict(zip(_TABLE_TASKS, vals))
-    for ds, vals in {
-        "c4": (0.92, 2.04, 96.16, 61.79, 0.42),
-        "redpajama": (8.13, 11.07, 7.56, 30.98, 10.64),
-        "refinedweb": (15.39, 6.26, 6.79, 6.52, 15.79),
-    }.items()
-}
+GADRE_2024_TABLE7: dict[str, dict[str, float]] = _by_task({
+    "c4": (0.92, 2.04, 96.16, 61.79, 0.42),
+    "redpajama": (8.13, 11.07, 7.56, 30.98, 10.64),
+    "refinedweb": (15.39, 6.26, 6.79, 6.52, 15.79),
+})
 """Gadre et al. (2024), Table 7: as Table 2 with the error laws fitted without the 1.4B run."""
 
 GADRE_2024_LOSS_REL_ERROR_PCT: dict[str, float] = {"rpj-open_lm_1b-32.0": 0.7, "rpj-open_lm_7b-1.0": 0.7}
@@ -262,9 +266,29 @@ GADRE_2024_ERR17_REL_ERROR_PCT: dict[str, float] = {"rpj-open_lm_1b-32.0": 3.6}
 """Gadre et al. (2024), Sec. 4: relative error (%) of the chained prediction (C, M -> L -> Err) of the 17-task
 average error of the 1.4B, 900B-token RedPajama run, 3.6% as printed (one decimal)."""
 
+SARDANA_2024_MAX_TOKENS_PER_PARAM: float = 10_000.0
+"""Largest tokens-per-parameter ratio of the 47 models Sardana et al. (2024) trained ("up to 10,000", abstract)."""
+
+SARDANA_2024_COST_SETTINGS: dict[str, float] = {
+    "mfu_train": 0.5,
+    "mfu_prompt": 0.5,
+    "mfu_generate": 0.01,
+    "prompt_tokens_per_request": 70.0,
+    "generated_tokens_per_request": 215.0,
+    "train_dollars_per_hour": 1.50,
+    "inference_dollars_per_hour": 1.10,
+}
+"""Sardana et al. (2024), Sec. 6 and App. B (as transcribed in third-party notes on the paper): utilisations of
+training, prompt processing and generation; mean prompt and reply lengths per request (LMSYS-Chat); hourly prices of
+an A100-80GB for training and an A100-40GB for INT8 inference. Chapter 4's parameters default to these values."""
+
+ERDIL_2024_ILLUSTRATION: dict[str, float] = {"tokens_per_day": 100e9, "training_tokens": 10e12}
+"""Erdil (2024), Introduction: "around 100 billion tokens per day" served by one lab, against models "trained on the
+order of 10 trillion tokens"."""
+
 # ----------------------------------------------------------------------------- the register
 ROBERTS_2026_RQ2: dict[str, float] = {"Approach 1": 0.028, "Approach 2": 0.084}
-"""Roberts et al. (2026), Figure 4 (RQ2): relative error of the extrapolation from their 85 Chinchilla-style
+r"""Roberts et al. (2026), Figure 4 (RQ2): relative error of the extrapolation from their 85 Chinchilla-style
 checkpoints to their overtrained ones at :math:`C_{\mathrm{inf}} = 2\times10^9`, Approach 1 on the task-NLL axis
 (10-20 nats) and Approach 2 on pass@k accuracy. Quoted for comparison (chapters 9 and 10 do not reproduce them: the
 paper's checkpoints and likelihoods are not public)."""
@@ -302,6 +326,12 @@ SOURCES: dict[str, Source] = {
     "GADRE_2024_LOSS_REL_ERROR_PCT": Source("gadre2024", "Sec. 4 and Figure 1", note="as printed"),
     "GADRE_2024_ERR17_REL_ERROR_PCT": Source("gadre2024", "Sec. 4", note="as printed"),
     "ROBERTS_2026_RQ2": Source("roberts2026", "Figure 4 (RQ2)", note="as printed in the panels (one decimal, %)"),
+    "ROBERTS_2026_TABLE1_SIZES": Source("roberts2026", "Table 1 (sizes in parentheses)",
+                                        note="read from data/roberts2026_table1.csv, as printed"),
+    "SARDANA_2024_MAX_TOKENS_PER_PARAM": Source("sardana2024", "abstract", note="as printed"),
+    "SARDANA_2024_COST_SETTINGS": Source("sardana2024", "Sec. 6 and App. B",
+                                         note="from third-party notes on the paper, not checked against its text"),
+    "ERDIL_2024_ILLUSTRATION": Source("erdil2024", "Introduction", note="as printed (round numbers)"),
 }
 """The source of every constant of this module, keyed by the constant's name."""
 
@@ -431,3 +461,17 @@ def within_tolerance(ours: pd.DataFrame, published: pd.DataFrame, tolerance, pre
     tol = pd.DataFrame({c: pd.Series(t, index=dev.index) if pd.api.types.is_list_like(t) else t
                         for c, t in tolerance.items()}, index=dev.index)
     return (dev <= tol) | dev.isna() | tol.isna()
+
+
+def _table1_sizes() -> dict[str, tuple[float, ...]]:
+    t = read_table("roberts2026_table1.csv")
+    scale = {"K": 1e3, "M": 1e6, "B": 1e9}
+    size = t["size_label"].map(lambda s: float(s[:-1]) * scale[s[-1]])
+    arms = {"best_overtrained": "best overtrained", "chinchilla_opt": "Chinchilla optimal"}
+    return {label: tuple(sorted(set(size[t["arm"] == arm]))) for arm, label in arms.items()}
+
+
+ROBERTS_2026_TABLE1_SIZES: dict[str, tuple[float, ...]] = _table1_sizes()
+"""Roberts et al. (2026), Table 1 (C_train = 2.56e19, C_inf = 2e9): the distinct nominal sizes of the best
+overtrained checkpoints (37M on 6 of 8 tasks, 84M and 149M on one each) and of the Chinchilla-optimal ones (455M to
+901M, by task), read from ``data/roberts2026_table1.csv``. Quoted, not reproduced."""

@@ -519,7 +519,7 @@ def cases() -> dict[str, dict[str, Any]]:
     add("t2lib.passk.beta_coverage_table",
         fits=Fresh(lambda: pd.DataFrame({"alpha": [0.3, 0.5], "beta": [2.0, 5.0]})), k=np.array([1, 10, 100]),
         __accept__={"k": zero_ok})
-    for name in ("beta_pass_at_k",):
+    for name in ("beta_pass_at_k", "log_beta_ratio"):
         add(f"t2lib.passk.{name}", a=np.array([0.3, 0.5, 1.0]), b=np.array([2.0, 5.0, 1.0]), k=np.array([0.0, 10, 100]),
             __accept__={"k": zero_ok})
     add("t2lib.passk.beta_neg_log_pass_at_k", a=np.array([0.3, 0.5, 1.0]), b=np.array([2.0, 5.0, 1.0]),

@@ -27,9 +27,8 @@ import numpy as np
 
 from .. import _validate as v
 from ..laws import ChinchillaLaw
-from scipy import special
 
-from ..passk import beta_pass_at_k
+from ..passk import _log_beta_ratio, beta_pass_at_k
 from .law import _broadcast, _check_min_samples
 
 __all__ = ["T2AccuracyLaw", "t2_accuracy_optimal", "jensen_gap", "monte_carlo_accuracy", "GRID_POINTS",
@@ -40,7 +39,7 @@ r"""Points of the coarse grid in :math:`\ln N` of :func:`t2_accuracy_optimal`.""
 GOLDEN_STEPS = 42
 """Golden-section steps of :func:`t2_accuracy_optimal` inside the two grid cells around the best point."""
 NU_MAX = 1e12
-"""Cap on the concentration :math:`\nu` (a Beta with :math:`\nu > 10^{12}` is a point mass at :math:`\mu` to
+r"""Cap on the concentration :math:`\nu` (a Beta with :math:`\nu > 10^{12}` is a point mass at :math:`\mu` to
 :math:`10^{-12}` in variance); it keeps :math:`\mu\nu` finite where :math:`\hat L` is huge."""
 _INVPHI = (np.sqrt(5.0) - 1.0) / 2.0
 
@@ -167,9 +166,8 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     :math:`[\ln N_{\min},\ \ln \min(C_{\mathrm{train}}/6,\ C_{\mathrm{inf}}/(2k_{\min}))]` (at least one training
     token; at least :math:`k_{\min}` samples when ``min_samples`` is given): a grid of :data:`GRID_POINTS` (64)
     points for all pairs at once, then :data:`GOLDEN_STEPS` (42) golden-section steps inside the two cells around
-    the best grid point (the bracket shrinks to :math:`0.618^{42} \approx 2 \times 10^{-9}` of its width). Where pass@k is tiny (about :math:`10^{-4}` or less) the
-    computed objective carries relative rounding noise of about :math:`10^{-7}` (a difference of two ``betaln``
-    values), so :math:`N^*` is then defined only to about :math:`10^{-4}` relative, by this search or any other.
+    the best grid point (the bracket shrinks to :math:`0.618^{42} \approx 2 \times 10^{-9}` of its width). The
+    objective is computed with :func:`t2lib.passk.log_beta_ratio`, accurate also where pass@k is tiny.
 
     Parameters
     ----------
@@ -211,7 +209,7 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
         if naive:
             return -np.expm1(k * np.log1p(-mu))
         a, b = np.maximum(mu * nu, tiny), np.maximum((1.0 - mu) * nu, tiny)
-        return -np.expm1(special.betaln(a, b + k) - special.betaln(a, b))
+        return -np.expm1(_log_beta_ratio(a, b, k))
 
     lo = np.log(v.positive_scalar("N_min", N_min))
     hi = np.log(ct / 6.0)

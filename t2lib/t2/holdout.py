@@ -18,18 +18,10 @@ from .._validate import integer, seed as _seed
 from .fit import (T2AccuracyFit, T2CoupledFit, T2Fit, check_table, fit_t2, fit_t2_accuracy, fit_t2_coupled,
                   nearest_checkpoint_baseline, prediction_errors)
 
-from ..published import ROBERTS_2026_RQ2  # noqa: E402  (typed once, in t2lib.published)
+from ..published import ROBERTS_2026_RQ2, ROBERTS_2026_TABLE1_SIZES  # noqa: E402  (typed once, in t2lib.published)
 
 __all__ = ["holdout_split", "Holdout", "run_holdout", "METHODS", "selection_sweep", "ROBERTS_2026_RQ2",
            "ROBERTS_2026_TABLE1_SIZES"]
-
-ROBERTS_2026_TABLE1_SIZES: dict[str, tuple[float, ...]] = {
-    "best overtrained": (37e6, 84e6, 149e6),
-    "Chinchilla optimal": (455e6, 611e6, 901e6),
-}
-"""Roberts et al. (2026), Table 1 (C_train = 2.56e19, C_inf = 2e9): nominal sizes of the best overtrained checkpoint
-(37M on 6 of 8 tasks, 84M and 149M on one each) and of the Chinchilla-optimal one (455M to 901M, by task).
-Quoted, not reproduced."""
 
 METHODS = ("Approach 1", "Approach 2 (likelihood)", "Approach 2 (SSE)", "coupled law", "nearest checkpoint")
 """Row labels of ``Holdout.errors``."""

@@ -26,7 +26,7 @@ either term alone equals 1) converges monotonically, for all budgets at once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,7 +39,7 @@ _NEWTON_ITERS = 100
 
 
 @dataclass(frozen=True)
-class T2Law:
+class T2Law(v.PositiveParams):
     r"""The T² Approach-1 law :math:`L(N,D,k) = E + A N^{-\alpha} + B D^{-\beta} + G k^{-\gamma}`.
 
     Parameters
@@ -64,37 +64,7 @@ class T2Law:
     G: float
     gamma: float
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            val = getattr(self, f.name)
-            if f.name in ("E", "G"):
-                arr = v.nonnegative(f.name, val)
-                if arr.ndim != 0:
-                    raise ValueError(f"{f.name} must be a scalar; got shape {arr.shape}")
-                out = float(arr)
-            else:
-                out = v.positive_scalar(f.name, val)
-            object.__setattr__(self, f.name, out)
-
-    @classmethod
-    def param_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
-
-    def as_dict(self) -> dict[str, float]:
-        """The seven parameters as a plain dict, in field order."""
-        return {k: getattr(self, k) for k in self.param_names()}
-
-    @classmethod
-    def from_params(cls, params) -> "T2Law":
-        """Build from a mapping with exactly the seven parameter names as keys."""
-        v.mapping("params", params)
-        names = cls.param_names()
-        unknown, missing = set(params) - set(names), set(names) - set(params)
-        if unknown or missing:
-            raise ValueError(
-                f"params must have exactly the keys {names}; unknown: {sorted(unknown)}, missing: {sorted(missing)}"
-            )
-        return cls(**{k: params[k] for k in names})
+    NONNEGATIVE = ("E", "G")  # validation, as_dict() and from_params() come from PositiveParams
 
     @property
     def chinchilla(self) -> ChinchillaLaw:

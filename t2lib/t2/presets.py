@@ -49,23 +49,23 @@ def illustrative_t2law(G: float, gamma: float) -> T2Law:
     return T2Law(E=h.E - g, A=h.A, B=h.B, alpha=h.alpha, beta=h.beta, G=g, gamma=gamma)
 
 
+
+def _illustrative_loss_law(effect: str, G: float, gamma: float) -> NamedLaw:
+    """The named Approach-1 set ``illustrative-<effect>-sampling`` of :func:`illustrative_t2law`."""
+    return NamedLaw(
+        name=f"illustrative-{effect}-sampling",
+        law=illustrative_t2law(G=G, gamma=gamma),
+        source="ILLUSTRATIVE, not fitted and not from Roberts et al. (2026): " + _HOFFMANN
+               + f"; G = {G:g}, gamma = {gamma:g} chosen by us (a {effect} sampling effect)",
+        illustrative=True,
+    )
+
+
 ILLUSTRATIVE: dict[str, NamedLaw] = {
     nl.name: nl
     for nl in (
-        NamedLaw(
-            name="illustrative-strong-sampling",
-            law=illustrative_t2law(G=0.5, gamma=0.5),
-            source="ILLUSTRATIVE, not fitted and not from Roberts et al. (2026): " + _HOFFMANN
-                   + "; G = 0.5, gamma = 0.5 chosen by us (a strong sampling effect)",
-            illustrative=True,
-        ),
-        NamedLaw(
-            name="illustrative-weak-sampling",
-            law=illustrative_t2law(G=0.05, gamma=0.5),
-            source="ILLUSTRATIVE, not fitted and not from Roberts et al. (2026): " + _HOFFMANN
-                   + "; G = 0.05, gamma = 0.5 chosen by us (a weak sampling effect)",
-            illustrative=True,
-        ),
+        _illustrative_loss_law("strong", G=0.5, gamma=0.5),
+        _illustrative_loss_law("weak", G=0.05, gamma=0.5),
         NamedLaw(
             name="illustrative-beta",
             law=T2AccuracyLaw(HOFFMANN_2022, theta0=2.2, theta1=6.0, theta2=0.8, theta3=-1.0, theta4=0.5),

@@ -272,7 +272,11 @@ def thin_samples(samples: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:
 
 
 def _check_target_table(table: pd.DataFrame) -> None:
-    """N, D, k positive and finite; target finite or +inf (nothing solved), never nan or -inf."""
+    """A non-empty DataFrame with the columns model, N, D, k, target (as :func:`passk_targets` returns); N, D, k
+    positive and finite; target finite or +inf (nothing solved), never nan or -inf."""
+    v.frame("table", table, ("model", "N", "D", "k", "target"), hint=" (as passk_targets returns)")
+    if len(table) == 0:
+        raise ValueError("table must not be empty")
     for c in ("N", "D", "k"):
         try:
             v.positive(f"table[{c!r}]", table[c].to_numpy(dtype=float))
@@ -306,13 +310,6 @@ def select_checkpoints(table: pd.DataFrame, min_tokens: float = 2e9, max_k: int 
     pandas.DataFrame
         The kept rows (index reset).
     """
-    if not isinstance(table, pd.DataFrame):
-        raise ValueError(f"table must be a pandas DataFrame; got {type(table).__name__}")
-    missing = [c for c in ("model", "N", "D", "k", "target") if c not in table.columns]
-    if missing:
-        raise ValueError(f"table must have the columns model, N, D, k, target; missing {missing}")
-    if len(table) == 0:
-        raise ValueError("table must not be empty")
     _check_target_table(table)
     lo = float(v.nonnegative("min_tokens", min_tokens))
     keep = table["D"].to_numpy(dtype=float) >= lo
@@ -341,13 +338,6 @@ def k_gain(table: pd.DataFrame, k_lo: int = 1, k_hi: int | None = None) -> pd.Da
 
     Returns one row per checkpoint with ``model, N, D, y_lo, y_hi, gain`` (``k_hi`` defaults to the largest k).
     """
-    if not isinstance(table, pd.DataFrame):
-        raise ValueError(f"table must be a pandas DataFrame; got {type(table).__name__}")
-    missing = [c for c in ("model", "N", "D", "k", "target") if c not in table.columns]
-    if missing:
-        raise ValueError(f"table must have the columns model, N, D, k, target; missing {missing}")
-    if len(table) == 0:
-        raise ValueError("table must not be empty")
     _check_target_table(table)
     hi = int(table["k"].max()) if k_hi is None else integer("k_hi", k_hi, 1, 2**53)
     lo = integer("k_lo", k_lo, 1, 2**53)
