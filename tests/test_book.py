@@ -198,10 +198,10 @@ def test_prewarmed_kernels_are_fresh_processes(tmp_path):
              "print('leaked', hasattr(np, 'LEAK'))\n"
              "np.LEAK = 1\n"
              "print('cwd', os.getcwd())")
-    nbs = [_code_notebook(tmp_path / f"{name}.ipynb", probe) for name in ("a", "b")]
-    nbs.append(_code_notebook(tmp_path / "c.ipynb", "y = x / 0"))
+    nbs = [_code_notebook(tmp_path / "a.ipynb", probe), _code_notebook(tmp_path / "b.ipynb", probe, "y = x / 0")]
     proc = _run("build", "--out", str(tmp_path / "out"), "--chapters", *map(str, nbs), "--no-html", "--jobs", "1")
-    assert proc.returncode == 1 and "c.ipynb" in proc.stdout + proc.stderr and "ZeroDivisionError" in proc.stdout
+    assert proc.returncode == 1 and "b.ipynb" in proc.stdout + proc.stderr and "ZeroDivisionError" in proc.stdout
+    assert "a.ipynb" not in proc.stderr.split("raised:", 1)[-1]  # only b failed
     seen = []
     for name in ("a", "b"):
         nb = nbformat.read(str(tmp_path / "out" / "src" / "book" / f"{name}.ipynb"), as_version=4)
