@@ -35,6 +35,8 @@ def _short(x: Any) -> str:
 
 
 def _as_float_array(name: str, x: Any) -> np.ndarray:
+    if type(x) is np.ndarray and x.dtype == np.float64:  # the common case, and what np.asarray would return
+        return x
     if x is None or isinstance(x, (str, bytes, dict)) or (isinstance(x, np.ndarray) and x.dtype.kind not in "biuf"):
         raise ValueError(f"{name} must be a real number or array of real numbers; got {_short(x)}")
     try:

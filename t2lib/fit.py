@@ -27,6 +27,14 @@ step) and every step is safeguarded by a backtracking Armijo line search.
 Internally the objective is divided by :math:`\delta^2` (so that it reads
 :math:`\sum_i w_i\,\mathrm{Huber}_1(r_i/\delta)`); the reported objective is the
 unscaled sum.
+
+The fits and the bootstrap run this iteration in two phases (:func:`_minimize_huber`): first
+with :math:`F`, :math:`\nabla F` and :math:`\nabla^2 F` evaluated in float32, whose ``exp`` and
+``log`` are vectorised on AVX2 where float64's are scalar library calls, until a row's progress is
+below what float32 resolves (relative :math:`10^{-5}`) or its point leaves float32's range; then in
+float64 from where each row stopped, until the float64 stopping tests of :func:`minimize_batched`
+hold (a row that escapes a saddle in float64 goes back to float32 for its next fast descent). Every
+reported point, objective and convergence flag is therefore a float64 result.
 """
 from __future__ import annotations
 
@@ -35,6 +43,7 @@ from typing import Callable, Optional
 
 import numpy as np
 from scipy.special import ndtr
+from threadpoolctl import threadpool_limits
 
 from . import _validate as v
 from .laws import ChinchillaLaw
@@ -68,7 +77,8 @@ THETA_NAMES = ("log_A", "log_B", "log_E", "alpha", "beta")
 
 _N_PARAMS = 5
 _EIG_FLOOR = 1e-10  # smallest |eigenvalue| used in a Newton step, relative to the largest
-_BLOCK = 16384  # elements per (rows, n) block in the batched objective
+_BLOCK_BYTES = 96 * 1024  # bytes per (rows, n) temporary in the batched objective: in cache, and below glibc's
+# 128 KiB mmap threshold (repeated fgh calls on 640 rows ran up to ~1.8x slower with 130 KB blocks)
 _MAX_COUNTS = 10**9  # largest bootstrap count matrix (n_resamples * n) built
 
 
@@ -159,11 +169,18 @@ def predict_log_loss(theta, N, D) -> np.ndarray:
     """
     theta = _check_theta("theta", theta)
     N, D = v.broadcast(N=v.positive("N", N), D=v.positive("D", D))
-    lN, lD = np.log(N), np.log(D)
+    return _log_loss(theta, np.log(N), np.log(D))
+
+
+def _log_loss(theta: np.ndarray, lN: np.ndarray, lD: np.ndarray) -> np.ndarray:
+    """:func:`predict_log_loss` on checked ``theta`` and the logs of checked ``N``, ``D`` (max-shifted LSE)."""
     t = np.atleast_2d(theta)
-    u = np.stack(np.broadcast_arrays(t[:, :1] - t[:, 3:4] * lN, t[:, 1:2] - t[:, 4:5] * lD, t[:, 2:3] + 0 * lN))
-    m = u.max(axis=0)
-    out = m + np.log(np.exp(u - m).sum(axis=0))
+    u1, u2, u3 = t[:, :1] - t[:, 3:4] * lN, t[:, 1:2] - t[:, 4:5] * lD, t[:, 2:3]
+    m = np.maximum(np.maximum(u1, u2), u3)
+    s = np.exp(u1 - m)
+    s += np.exp(u2 - m)
+    s += np.exp(u3 - m)
+    out = m + np.log(s)
     return out[0] if theta.ndim == 1 else out
 
 
@@ -188,7 +205,7 @@ def huber_objective(theta, N, D, loss, *, delta: float = 1e-3, weights=None) -> 
     """
     N, D, loss = _check_data(N, D, loss)
     delta = _check_delta(delta)
-    r = predict_log_loss(theta, N, D) - np.log(loss)
+    r = _log_loss(_check_theta("theta", theta), np.log(N), np.log(D)) - np.log(loss)
     c = np.clip(r, -delta, delta)
     h = c * (r - 0.5 * c)
     if weights is None:
@@ -242,9 +259,11 @@ class _HuberProblem:
     """
 
     def __init__(self, lN: np.ndarray, lD: np.ndarray, lL: np.ndarray, delta: float,
-                 weights: Optional[np.ndarray] = None):
+                 weights: Optional[np.ndarray] = None, dtype=np.float64):
+        self.dtype = np.dtype(dtype)
+        lN, lD, lL = (np.asarray(a, dtype=self.dtype) for a in (lN, lD, lL))
         self.lN, self.lD, self.lL, self.delta = lN, lD, lL, delta
-        self.weights = weights
+        self.weights = None if weights is None else np.asarray(weights, dtype=self.dtype)
         self.zL = lL / delta
         ones = np.ones_like(lN)
         # features for the Hessian blocks (see _fgh)
@@ -255,6 +274,7 @@ class _HuberProblem:
         self.X2 = np.stack([ones, -lD], axis=1)
 
     def _terms(self, theta):
+        theta = theta.astype(self.dtype, copy=False)
         with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
             t1 = np.exp(theta[:, :1] - theta[:, 3:4] * self.lN)
             t2 = np.exp(theta[:, 1:2] - theta[:, 4:5] * self.lD)
@@ -272,7 +292,7 @@ class _HuberProblem:
     def _chunks(self, S):
         if S == 0:
             return [slice(0, 0)]
-        step = max(1, _BLOCK // self.lN.size)  # rows per block: keeps the (rows, n) temporaries in cache
+        step = max(1, _BLOCK_BYTES // (self.lN.size * self.dtype.itemsize))  # rows per block (see _BLOCK_BYTES)
         return [slice(i, min(i + step, S)) for i in range(0, S, step)]
 
     def _map(self, fun, theta, rows, *args):
@@ -287,9 +307,9 @@ class _HuberProblem:
     def fgh(self, theta, rows, hessian: bool = True):
         """Scaled objective (S,), gradient (S, 5) and Hessian (S, 5, 5), evaluated block by block."""
         out = self._map(self._fgh, theta, rows, hessian)
-        f = np.concatenate([o[0] for o in out])
-        g = np.concatenate([o[1] for o in out])
-        H = np.concatenate([o[2] for o in out]) if hessian else None
+        f = np.concatenate([o[0] for o in out]).astype(np.float64, copy=False)
+        g = np.concatenate([o[1] for o in out]).astype(np.float64, copy=False)
+        H = np.concatenate([o[2] for o in out]).astype(np.float64, copy=False) if hessian else None
         return f, g, H
 
     def _f(self, theta, rows):
@@ -318,7 +338,7 @@ class _HuberProblem:
         cp1 = c * p1
         cp2 = c * p2
         d = 1.0 / self.delta
-        g = np.empty(theta.shape)
+        g = np.empty(theta.shape, dtype=self.dtype)
         g[:, [0, 3]] = cp1 @ self.X1
         g[:, [1, 4]] = cp2 @ self.X2
         g[:, 2] = np.einsum("ij,ij->i", c, inv_s) * t3[:, 0]
@@ -327,8 +347,10 @@ class _HuberProblem:
             return f, g, None
         # Hessian of eq. (hess): sum_i J_i^T M_i J_i / delta with M = c diag(p) + (kap - c) p p^T, kap = 1{|z|<1} w / delta.
         # Only M11, M22, M12 are formed; M13, M23, M33 follow from the row sums M 1 = kap p (as p1 + p2 + p3 = 1).
-        kap = np.abs(z) < 1.0
-        kap = kap * d if w is None else kap * (w * d)
+        kap = (np.abs(z) < 1.0).astype(self.dtype)
+        kap *= d
+        if w is not None:
+            kap *= w
         km = kap - c
         kp1 = km * p1
         kp2 = km * p2
@@ -345,7 +367,7 @@ class _HuberProblem:
         ksum = kap.sum(axis=1)
         s13 = k1[:, 0] - a11[:, 0] - a12[:, 0]  # sum M13
         s23 = k2[:, 0] - a12[:, 0] - a22[:, 0]  # sum M23
-        H = np.empty(theta.shape + (_N_PARAMS,))
+        H = np.empty(theta.shape + (_N_PARAMS,), dtype=self.dtype)
         # indices: 0 a, 1 b, 2 e, 3 alpha, 4 beta
         H[:, 0, 0] = a11[:, 0]
         H[:, 0, 3] = H[:, 3, 0] = -a11[:, 1]
@@ -424,39 +446,77 @@ def minimize_batched(fgh: Callable, f: Callable, x0: np.ndarray, *, maxiter: int
     ftol = v.scalar("ftol", ftol, 0.0, 1.0, lo_open=False)
     max_backtrack = v.integer("max_backtrack", max_backtrack, 1, 1000)
     radius0 = v.positive_scalar("radius0", radius0)
+    radius = np.full(x.shape[0], radius0)
+    nit = np.zeros(x.shape[0], dtype=int)
+    conv, fx, _ = _newton(fgh, f, x, radius, nit, maxiter=maxiter, rtol=rtol, ftol=ftol, max_backtrack=max_backtrack)
+    return BatchResult(x=x, f=fx, converged=conv, n_iter=nit)
+
+
+def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: np.ndarray, *, maxiter: int,
+            rtol: float, ftol: float, max_backtrack: int, coarse: bool = False, rows: Optional[np.ndarray] = None,
+            escape: Optional[float] = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""The iteration of :func:`minimize_batched`, continuing from ``x``, ``radius`` and ``nit`` (updated in place).
+
+    Only the rows ``rows`` (default all) are iterated; a row takes at most ``maxiter - nit`` further steps.
+    Returns ``(converged, f, escaped)``: the flags and the values at the final points, evaluated by
+    ``f``/``fgh`` (so in their precision; ``inf`` outside ``rows``), and which rows left because an accepted
+    step lowered :math:`F` by more than ``escape`` :math:`\max(1,|F|)` (a full-precision phase hands such
+    rows back to the cheaper one; ``escape=None`` never does).
+
+    With ``coarse=True`` (a low-precision first phase, see :func:`_minimize_huber`) no row is flagged
+    converged: a row leaves the iteration, with its state as it is, as soon as one of the tests above holds
+    at the tolerances ``rtol``/``ftol`` given, as soon as its point or a trial point is not finite in that
+    precision, or when its line search fails; the rejected iteration is neither counted nor alters its
+    radius, so that a second, full-precision call repeats it.
+    """
     S, p = x.shape
     conv = np.zeros(S, dtype=bool)
-    nit = np.zeros(S, dtype=int)
-    radius = np.full(S, radius0)  # cap on the step length, doubled after every capped step that is accepted
-    active = np.arange(S)
-    fx, gx, Hx = fgh(x, active)  # value and derivatives at the current point of every row
+    escaped = np.zeros(S, dtype=bool)
+    rows = np.arange(S) if rows is None else rows
+    fx, gx, Hx = np.full(S, np.inf), np.zeros((S, p)), np.zeros((S, p, p))
+    fx[rows], gx[rows], Hx[rows] = fgh(x[rows], rows)  # value and derivatives at the current point of every row
+    active = rows[nit[rows] < maxiter]
     eye = np.eye(p)
-    for _ in range(maxiter):
-        if active.size == 0:
-            break
+    value_first = np.zeros(S, dtype=bool)
+    while active.size:
         xa, fa, ga, Ha = x[active], fx[active], gx[active], Hx[active]
         bad = ~np.isfinite(fa) | ~np.all(np.isfinite(ga), axis=1) | ~np.all(np.isfinite(Ha), axis=(1, 2))
         d = _newton_direction(np.where(bad[:, None, None], eye, Ha), ga)
         gd = np.einsum("si,si->s", ga, d)
         scale = rtol * np.maximum(1.0, np.abs(fa))
         done = ((-0.5 * gd <= scale) | (np.abs(ga).max(axis=1) <= scale)) & ~bad
-        conv[active[done]] = True
+        if not coarse:
+            conv[active[done]] = True
         idx = np.flatnonzero(~done & ~bad)
         dn = np.sqrt(np.einsum("si,si->s", d[idx], d[idx]))
         t = np.minimum(1.0, radius[active[idx]] / dn)
         capped = t < 1.0
         fnew = np.empty(idx.size)
-        # first trial step: value *and* derivatives, which the next iteration reuses if the step is accepted
+        quit = np.zeros(idx.size, dtype=bool)  # coarse phase: a trial point left the precision's range
+        # first trial step: value *and* derivatives, which the next iteration reuses if the step is accepted;
+        # the value alone for rows whose previous first trial was rejected (likely again: derivatives wasted)
         xt = xa[idx] + t[:, None] * d[idx]
-        ft, gt, Ht = fgh(xt, active[idx])
+        ra = active[idx]
+        vo = value_first[ra]
+        full = np.flatnonzero(~vo)
+        ft = np.empty(idx.size)
+        ft_full, gt, Ht = fgh(xt[full], ra[full])
+        ft[full] = ft_full
+        if vo.any():
+            ft[vo] = f(xt[vo], ra[vo])
         accepted = ft <= fa[idx] + 1e-4 * t * gd[idx]
-        rows = active[idx[accepted]]
-        x[rows], fx[rows], gx[rows], Hx[rows] = xt[accepted], ft[accepted], gt[accepted], Ht[accepted]
+        if coarse:
+            quit = ~np.isfinite(ft)
+        acc_full = accepted[full]
+        rows = ra[full[acc_full]]
+        x[rows], fx[rows], gx[rows], Hx[rows] = xt[full[acc_full]], ft_full[acc_full], gt[acc_full], Ht[acc_full]
+        late = accepted & vo  # accepted on a value-only trial: derivatives still to evaluate
+        x[ra[late]] = xt[late]
+        value_first[ra] = ~accepted
         fnew[accepted] = ft[accepted]
         t[~accepted] *= 0.5
-        late = np.zeros(idx.size, dtype=bool)
         for _ in range(max_backtrack - 1):  # backtracking on values only
-            pend = np.flatnonzero(~accepted)
+            pend = np.flatnonzero(~accepted & ~quit)
             if pend.size == 0:
                 break
             k = idx[pend]
@@ -468,26 +528,39 @@ def minimize_batched(fgh: Callable, f: Callable, x0: np.ndarray, *, maxiter: int
             fnew[pend[ok]] = ft[ok]
             x[active[k[ok]]] = xt[ok]
             t[pend[~ok]] *= 0.5
+            if coarse:
+                quit[pend[~np.isfinite(ft)]] = True
         if late.any():
             rows = active[idx[late]]
             fx[rows], gx[rows], Hx[rows] = fgh(x[rows], rows)
         step = t * dn
-        ra = active[idx]
-        radius[ra] = np.where(accepted & capped & (step >= radius[ra] * (1 - 1e-12)), 2.0 * radius[ra],
-                              np.where(accepted, np.maximum(radius[ra], step), np.maximum(step, 1e-12)))
-        # rows whose line search failed are at a (numerical) stationary point
-        stuck = idx[~accepted]
-        conv[active[stuck]] = np.abs(gd[stuck]) <= 1e-8 * np.maximum(1.0, np.abs(fa[stuck]))
-        nit[active[idx]] += 1
+        if coarse:  # a rejected iteration is repeated by the full-precision phase: leave its state alone
+            new_r = np.where(accepted & capped & (step >= radius[ra] * (1 - 1e-12)), 2.0 * radius[ra],
+                             np.maximum(radius[ra], step))
+            radius[ra] = np.where(accepted, new_r, radius[ra])
+            nit[ra[accepted]] += 1
+        else:
+            radius[ra] = np.where(accepted & capped & (step >= radius[ra] * (1 - 1e-12)), 2.0 * radius[ra],
+                                  np.where(accepted, np.maximum(radius[ra], step), np.maximum(step, 1e-12)))
+            # rows whose line search failed are at a (numerical) stationary point
+            stuck = idx[~accepted]
+            conv[active[stuck]] = np.abs(gd[stuck]) <= 1e-8 * np.maximum(1.0, np.abs(fa[stuck]))
+            nit[ra] += 1
         keep = np.zeros(active.size, dtype=bool)
         keep[idx[accepted]] = True
         # stop rows whose accepted step no longer lowers F by more than ftol (relative), as scipy does
         acc = idx[accepted]
         small = fa[acc] - fnew[accepted] <= ftol * np.maximum(1.0, np.abs(fa[acc]))
-        conv[active[acc[small]]] = True
+        if not coarse:
+            conv[active[acc[small]]] = True
         keep[acc[small]] = False
+        if escape is not None:
+            big = fa[acc] - fnew[accepted] > escape * np.maximum(1.0, np.abs(fa[acc]))
+            escaped[active[acc[big]]] = True
+            keep[acc[big]] = False
         active = active[keep]
-    return BatchResult(x=x, f=fx, converged=conv, n_iter=nit)
+        active = active[nit[active] < maxiter]
+    return conv, fx, escaped
 
 
 # --------------------------------------------------------------------------- fits
@@ -534,11 +607,63 @@ def _prepare(N, D, loss, delta):
     return np.log(N), np.log(D), np.log(loss), delta
 
 
+_COARSE_RTOL = 1e-5  # float32 phase: leave when the Newton decrement or a step's decrease is this small (relative)
+_COARSE_FTOL = 1e-5
+_ESCAPE = 1e-4  # float64 phase: a step that lowers F by more than this (relative) hands its row back to float32
+_MAX_CYCLES = 20  # float32/float64 alternations at most; the last float64 phase keeps every row to its tests
+
+
+def _minimize_huber(lN, lD, lL, delta, starts, maxiter, weights=None, *, coarse: bool = True) -> BatchResult:
+    r"""Minimise :math:`F/\delta^2` from every row of ``starts``: a float32 phase, then the float64 iteration.
+
+    Both phases are the iteration of :func:`minimize_batched` (default tolerances, ``radius0 = 10``). The first
+    evaluates the objective, gradient and Hessian in float32, whose exponentials and logarithms are
+    vectorised (SIMD) where float64's are not, while the Newton directions and the iterate stay float64. A row
+    leaves it when the float32 tests hold at a tolerance of :math:`10^{-5}` (Newton decrement
+    :math:`-g^\top d/2` or an accepted decrease below :math:`10^{-5}\max(1,|F|)`), when its line search
+    fails, or when a point leaves float32's range; the rejected iteration is not counted. Every row then runs
+    the float64 iteration from where it stopped (same radius, iterations counted against the same
+    ``maxiter``) until the float64 tests of :func:`minimize_batched` hold. Near an optimum Newton converges
+    quadratically, so there it takes one or two steps. A row that float32 left on a saddle or a plateau
+    (progress per step below what float32 resolves) crawls on in float64 until it escapes: as soon as one
+    accepted float64 step lowers :math:`F` by more than :math:`10^{-4}\max(1,|F|)` the row goes back to
+    float32, and the two phases alternate (at most 20 times; the last float64 phase keeps every row to the
+    float64 tests). Every reported point, value and flag is thus a float64 result of its start.
+    ``coarse=False`` runs the float64 iteration alone.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):  # many tiny BLAS/LAPACK calls: threads only add overhead
+        return _minimize_huber_phases(lN, lD, lL, delta, starts, maxiter, weights, coarse)
+
+
+def _minimize_huber_phases(lN, lD, lL, delta, starts, maxiter, weights, coarse: bool) -> BatchResult:
+    """The phases of :func:`_minimize_huber` (BLAS threads already pinned)."""
+    x = np.array(starts, dtype=float)
+    radius = np.full(x.shape[0], 10.0)
+    nit = np.zeros(x.shape[0], dtype=int)
+    kw = dict(maxiter=maxiter, max_backtrack=60)
+    fine = dict(rtol=1e-15, ftol=1e7 * np.finfo(float).eps, **kw)
+    p64 = _HuberProblem(lN, lD, lL, delta, weights=weights)
+    if not coarse:
+        conv, fx, _ = _newton(p64.fgh, p64.f, x, radius, nit, **fine)
+        return BatchResult(x=x, f=fx, converged=conv, n_iter=nit)
+    p32 = _HuberProblem(lN, lD, lL, delta, weights=weights, dtype=np.float32)
+    conv, fx = np.zeros(x.shape[0], dtype=bool), np.full(x.shape[0], np.inf)
+    todo = np.arange(x.shape[0])
+    for cycle in range(_MAX_CYCLES):
+        _newton(p32.fgh, p32.f, x, radius, nit, rtol=_COARSE_RTOL, ftol=_COARSE_FTOL, coarse=True, rows=todo, **kw)
+        last = cycle == _MAX_CYCLES - 1
+        c, f64, esc = _newton(p64.fgh, p64.f, x, radius, nit, rows=todo, escape=None if last else _ESCAPE, **fine)
+        conv[todo], fx[todo] = c[todo], f64[todo]
+        todo = todo[esc[todo]]
+        if todo.size == 0:
+            break
+    return BatchResult(x=x, f=fx, converged=conv, n_iter=nit)
+
+
 def _minimize_chunk(args) -> BatchResult:
     """Worker of :func:`fit_chinchilla` with ``workers > 1``: run one block of starts."""
     lN, lD, lL, delta, starts, maxiter, weights = args
-    prob = _HuberProblem(lN, lD, lL, delta, weights=weights)
-    return minimize_batched(prob.fgh, prob.f, starts, maxiter=maxiter)
+    return _minimize_huber(lN, lD, lL, delta, starts, maxiter, weights)
 
 
 def _minimize_starts(lN, lD, lL, delta, starts, maxiter, workers, weights=None) -> BatchResult:
@@ -570,7 +695,10 @@ def fit_chinchilla(N, D, loss, *, delta: float = 1e-3, starts=None, maxiter: int
     b-\beta\log D_i, e) - \log L_i)` from every start at once (:func:`minimize_batched`: Newton
     steps with the analytic gradient and Hessian of :func:`huber_derivatives`, stopped by L-BFGS-B's
     relative-reduction test on the well-scaled :math:`F/\delta^2`), keeps the lowest converged
-    objective and polishes that start until its Newton decrement is at rounding level.
+    objective and polishes that start until its Newton decrement is at rounding level. The iteration
+    runs a float32 phase first and then float64 to the float64 tests (see the module docstring and
+    :func:`_minimize_huber`), so each start's result is a float64 result; which local optimum a start
+    whose path is chaotic (a saddle or a plateau on the way) ends in can depend on rounding.
 
     Parameters
     ----------
@@ -770,7 +898,8 @@ def bootstrap_chinchilla(N, D, loss, *, n_resamples: int = 4000, seed: int = 0, 
 
     Each resample draws the ``n`` runs with replacement (integer counts :math:`w_{ki}`) and minimises
     :math:`F_k(\theta) = \sum_i w_{ki}\,\mathrm{Huber}_\delta(\log\hat L_i(\theta) - \log L_i)`.
-    All resamples are optimised together (batched Newton), each started at ``start``.
+    All resamples are optimised together (batched Newton, a float32 phase then float64 to the float64
+    stopping tests, as in :func:`fit_chinchilla`), each started at ``start``.
 
     Parameters
     ----------

@@ -582,7 +582,16 @@ def _log_beta_ratio_series(a: np.ndarray, b: np.ndarray, k: np.ndarray) -> np.nd
     if small.any():  # ln R(b) = ln R(b + n) - sum_j log1p(a k / ((b + j)(b + j + a + k))), all terms positive
         bs, as_, ks = b[small, None], a[small, None], k[small, None]
         x = bs + _SHIFT
-        shift[small] = np.where(_SHIFT < _X0 - bs, np.log1p(as_ * ks / (x * (x + as_ + ks))), 0.0).sum(axis=1)
+        with np.errstate(over="ignore", under="ignore"):
+            t = as_ / (x + as_ + ks) * (ks / x)  # a k / (x (x + a + k)) without forming a k
+        wild = ~((t > 1e-290) & (t < 1e290))  # k / x overflowed or a / (x + a + k) went subnormal: in logs
+        if wild.any():
+            lt = np.log(as_) - np.log(x + as_ + ks) + np.log(ks) - np.log(x)
+            t = np.where(wild, np.exp(np.minimum(lt, 700.0)), t)
+            term = np.where(wild & (lt > 700.0), lt, np.log1p(t))
+        else:
+            term = np.log1p(t)
+        shift[small] = np.where(_SHIFT < _X0 - bs, term, 0.0).sum(axis=1)
         b = b.copy()
         b[small] += np.ceil(_X0 - b[small])
     s, l = np.minimum(a, k), np.maximum(a, k)  # ln R is symmetric in a and k
@@ -671,7 +680,7 @@ def beta_pass_at_k(a: Any, b: Any, k: Any) -> np.ndarray | float:
         Attempt budget, real ``k >= 0`` (``k = 0`` gives 0). Arguments broadcast.
     """
     a_, b_, k_ = _beta_args(a, b, k)
-    return _scalar_or_array(-np.expm1(_log_beta_ratio(a_, b_, k_)))
+    return _scalar_or_array(v.finite_result(-np.expm1(_log_beta_ratio(a_, b_, k_)), "pass@k", a=a_, b=b_, k=k_))
 
 
 def beta_neg_log_pass_at_k(a: Any, b: Any, k: Any) -> np.ndarray | float:

@@ -421,3 +421,13 @@ def test_log_beta_ratio_does_not_depend_on_how_the_arguments_are_batched():
     blocks = np.concatenate([passk.log_beta_ratio(a[i:i + 7], b[i:i + 7], k[i:i + 7]) for i in range(0, 700, 7)])
     alone = np.array([passk.log_beta_ratio(a[i], b[i], k[i]) for i in range(0, 700, 35)])
     assert np.array_equal(full, blocks) and np.array_equal(full[::35], alone)
+
+
+@pytest.mark.parametrize("a, b, k, expected", [
+    (1e-300, 1e-300, 1e15, -np.log(2.0)),  # Beta(eps, eps): half the mass at p = 0, half at p = 1
+    (1e-8, 1e-8, 1e308, -np.log(2.0) - 1e-8 * np.log(1e308)),  # ~ ln(k^-a / 2), to O(a)
+    (0.5, 0.5, 1e308, 0.5723649429247001 - 0.5 * np.log(1e308) - np.log(np.pi)),  # ln G(1/2) - ln k/2 - ln B(1/2,1/2)
+    (1e-8, 0.5, 1e5, -1e-8 * (11.512925464974396 + 1.9635100260214235)),  # -a (psi(b + k) - psi(b)), to O(a)
+])
+def test_log_beta_ratio_at_extreme_shapes(a, b, k, expected):
+    assert passk.log_beta_ratio(a, b, k) == pytest.approx(expected, rel=1e-7)
