@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from . import _prewarm
+
 __all__ = [
     "project_root",
     "Parameter",
@@ -265,10 +267,13 @@ def run_chapter(source: str | os.PathLike, output: str | os.PathLike, parameters
     output.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     err = None
+    extra = {}
+    if os.environ.get(_prewarm.ENV_SOCKET):  # inside build(): a fresh kernel forked from the pre-warmed zygote
+        extra["kernel_manager_class"] = _prewarm.kernel_manager_class()
     try:
         pm.execute_notebook(str(source), str(output), parameters=parameters, cwd=str(source.parent),
                             kernel_name="python3", execution_timeout=timeout, progress_bar=False,
-                            log_output=False, report_mode=False)
+                            log_output=False, report_mode=False, **extra)
     except pm.PapermillExecutionError as e:
         first_line = (e.source or "").strip().splitlines()[0] if (e.source or "").strip() else ""
         index = _source_cell_index(output, e.cell_index)
@@ -541,14 +546,22 @@ def build(out: str | os.PathLike | None = None, chapters: Sequence[str] | None =
     tasks = _longest_first([(str(nb), str(stage / "book" / nb.name), {}, timeout) for nb in nbs], history)
     results: list[ChapterResult] = []
     t_exec = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(_run_star, t) for t in tasks]
-        for i, fut in enumerate(as_completed(futures), 1):
-            res = fut.result()
-            results.append(res)
-            status = "ok  " if res.ok else "FAIL"
-            print(f"  [{i}/{len(tasks)}] {status} book/{Path(res.source).name:<34s} {res.seconds:6.1f} s"
-                  + ("" if res.ok else f"\n         {res.error}\n         executed copy: {res.output}"), flush=True)
+    zygote = _prewarm.start() if len(tasks) > 1 else None  # kernels forked after the common imports (_prewarm)
+    if zygote is not None:
+        os.environ[_prewarm.ENV_SOCKET] = zygote.path  # inherited by the workers, read by run_chapter
+    try:
+        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(_run_star, t) for t in tasks]
+            for i, fut in enumerate(as_completed(futures), 1):
+                res = fut.result()
+                results.append(res)
+                status = "ok  " if res.ok else "FAIL"
+                print(f"  [{i}/{len(tasks)}] {status} book/{Path(res.source).name:<34s} {res.seconds:6.1f} s"
+                      + ("" if res.ok else f"\n         {res.error}\n         executed copy: {res.output}"), flush=True)
+    finally:
+        if zygote is not None:
+            os.environ.pop(_prewarm.ENV_SOCKET, None)
+            zygote.stop()
     order = {nb.name: i for i, nb in enumerate(nbs)}
     results.sort(key=lambda r: order[Path(r.source).name])  # toc order, whatever the order of completion
     _record_seconds(history, [r for r in results if r.ok])

@@ -28,7 +28,7 @@ Internally the objective is divided by :math:`\delta^2` (so that it reads
 :math:`\sum_i w_i\,\mathrm{Huber}_1(r_i/\delta)`); the reported objective is the
 unscaled sum.
 
-The fits and the bootstrap run this iteration in two phases (:func:`_minimize_huber`): first
+The fits and the bootstrap run this iteration in two phases (``_minimize_huber``): first
 with :math:`F`, :math:`\nabla F` and :math:`\nabla^2 F` evaluated in float32, whose ``exp`` and
 ``log`` are vectorised on AVX2 where float64's are scalar library calls, until a row's progress is
 below what float32 resolves (relative :math:`10^{-5}`) or its point leaves float32's range; then in
@@ -463,7 +463,7 @@ def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: 
     step lowered :math:`F` by more than ``escape`` :math:`\max(1,|F|)` (a full-precision phase hands such
     rows back to the cheaper one; ``escape=None`` never does).
 
-    With ``coarse=True`` (a low-precision first phase, see :func:`_minimize_huber`) no row is flagged
+    With ``coarse=True`` (a low-precision first phase, see ``_minimize_huber``) no row is flagged
     converged: a row leaves the iteration, with its state as it is, as soon as one of the tests above holds
     at the tolerances ``rtol``/``ftol`` given, as soon as its point or a trial point is not finite in that
     precision, or when its line search fails; the rejected iteration is neither counted nor alters its
@@ -636,7 +636,7 @@ def _minimize_huber(lN, lD, lL, delta, starts, maxiter, weights=None, *, coarse:
 
 
 def _minimize_huber_phases(lN, lD, lL, delta, starts, maxiter, weights, coarse: bool) -> BatchResult:
-    """The phases of :func:`_minimize_huber` (BLAS threads already pinned)."""
+    """The phases of ``_minimize_huber`` (BLAS threads already pinned)."""
     x = np.array(starts, dtype=float)
     radius = np.full(x.shape[0], 10.0)
     nit = np.zeros(x.shape[0], dtype=int)
@@ -697,7 +697,7 @@ def fit_chinchilla(N, D, loss, *, delta: float = 1e-3, starts=None, maxiter: int
     relative-reduction test on the well-scaled :math:`F/\delta^2`), keeps the lowest converged
     objective and polishes that start until its Newton decrement is at rounding level. The iteration
     runs a float32 phase first and then float64 to the float64 tests (see the module docstring and
-    :func:`_minimize_huber`), so each start's result is a float64 result; which local optimum a start
+    ``_minimize_huber``), so each start's result is a float64 result; which local optimum a start
     whose path is chaotic (a saddle or a plateau on the way) ends in can depend on rounding.
 
     Parameters

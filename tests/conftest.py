@@ -62,8 +62,11 @@ class _SecondExecution:
         shutil.rmtree(self.out, ignore_errors=True)
         self.out.mkdir(parents=True)
         self.log = open(self.out / "build.log", "w")  # a file, not a pipe: nothing blocks while nobody reads
+        # ordinary kernels (no pre-warmed zygote, t2lib._prewarm): the comparison with the first build, whose
+        # kernels are forks of the zygote, then also checks that pre-warming changes no output
+        env = {**os.environ, "T2LIB_NO_PREWARM": "1"}
         self.proc = subprocess.Popen([sys.executable, "-m", "t2lib", "build", "--out", str(self.out), "--no-html"],
-                                     cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, text=True)
+                                     cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, text=True, env=env)
 
     def wait(self) -> tuple[int, str]:
         if self.proc is None:
@@ -156,6 +159,20 @@ def second_execution(built_book):
     if code != 0:
         pytest.fail(f"second execution failed (exit {code}):\n{log[-6000:]}")
     return second.out / "src"
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium for the whole session (the calculator's and the built pages' checks share it)."""
+    pw = pytest.importorskip("playwright.sync_api")
+    with pw.sync_playwright() as p:  # one per process: a second sync_playwright inside the first is not allowed
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

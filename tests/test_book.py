@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -133,14 +134,23 @@ def test_run_rejects_unknown_parameter(tmp_path):
 
 @pytest.mark.book
 def test_run_with_parameter_and_plain_papermill(tmp_path):
-    proc = _run("run", "book/01_flops.ipynb", "-p", "n_params", "7e9", "-o", str(tmp_path))
+    """A chapter runs with a parameter through ``python -m t2lib run`` and through plain papermill.
+
+    The cheapest chapter of the book (the introduction: it reads ``_toc.yml`` and every chapter's parameters
+    from its working directory) is enough: what is checked is the injection of parameters and the working
+    directory, not a chapter's computations (every chapter executes in the session's build).
+    """
+    proc = _run("run", "book/intro.ipynb", "-p", "max_rows", "50", "-o", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    nb = nbformat.read(str(tmp_path / "01_flops.ipynb"), as_version=4)
-    assert nb.metadata["papermill"]["parameters"] == {"n_params": 7e9}
+    nb = nbformat.read(str(tmp_path / "intro.ipynb"), as_version=4)
+    assert nb.metadata["papermill"]["parameters"] == {"max_rows": 50}
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "max_rows = 50" in injected[0].source
     out = tmp_path / "plain.ipynb"
-    plain = subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar", "book/01_flops.ipynb", str(out),
-                            "-p", "train_tokens", "2e12", "--cwd", "book"], cwd=ROOT, capture_output=True, text=True)
+    plain = subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar", "book/intro.ipynb", str(out),
+                            "-p", "max_rows", "100", "--cwd", "book"], cwd=ROOT, capture_output=True, text=True)
     assert plain.returncode == 0, plain.stderr[-2000:]
+    assert nbformat.read(str(out), as_version=4).metadata["papermill"]["parameters"] == {"max_rows": 100}
 
 
 def _failing_notebook(path: Path) -> Path:
@@ -162,6 +172,46 @@ def test_failing_chapter_fails_build_naming_chapter_and_cell(tmp_path):
     assert "99_broken.ipynb" in text and "cell 2" in text and "ZeroDivisionError" in text
     kept = nbformat.read(str(tmp_path / "out" / "src" / "book" / "99_broken.ipynb"), as_version=4)
     assert any(o.get("output_type") == "error" for c in kept.cells if c.cell_type == "code" for o in c.outputs)
+
+
+def _code_notebook(path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"),
+                nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_prewarmed_kernels_are_fresh_processes(tmp_path):
+    """A build of several chapters forks their kernels from one pre-warmed zygote (t2lib._prewarm): each chapter
+    gets its own process, preloaded modules are untouched by other chapters, and failures are reported as usual."""
+    from t2lib import _prewarm
+
+    if not _prewarm.available():
+        pytest.skip("pre-warmed kernels need Linux")
+    probe = ("import os, sys\n"
+             "print('preloaded', 'numpy' in sys.modules)\n"  # imported by the zygote, before the chapter runs
+             "import numpy as np\n"
+             "print('pid', os.getpid(), 'ppid', os.getppid())\n"
+             "print('leaked', hasattr(np, 'LEAK'))\n"
+             "np.LEAK = 1\n"
+             "print('cwd', os.getcwd())")
+    nbs = [_code_notebook(tmp_path / "a.ipynb", probe), _code_notebook(tmp_path / "b.ipynb", probe, "y = x / 0")]
+    proc = _run("build", "--out", str(tmp_path / "out"), "--chapters", *map(str, nbs), "--no-html", "--jobs", "1")
+    assert proc.returncode == 1 and "b.ipynb" in proc.stdout + proc.stderr and "ZeroDivisionError" in proc.stdout
+    assert "a.ipynb" not in proc.stderr.split("raised:", 1)[-1]  # only b failed
+    seen = []
+    for name in ("a", "b"):
+        nb = nbformat.read(str(tmp_path / "out" / "src" / "book" / f"{name}.ipynb"), as_version=4)
+        text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        assert "preloaded True" in text and "leaked False" in text, text  # a module another chapter changed is as imported, not as changed
+        assert f"cwd {tmp_path}\n" in text  # in the source notebook's folder, as papermill runs it
+        seen.append(re.search(r"pid (\d+) ppid (\d+)", text).groups())
+    (pid_a, zygote_a), (pid_b, zygote_b) = seen
+    assert pid_a != pid_b and zygote_a == zygote_b  # two processes, forked from the same zygote
+    assert not [p for p in (zygote_a,) if Path(f"/proc/{p}").exists()], "the zygote outlived the build"
 
 
 @pytest.mark.book

@@ -36,3 +36,24 @@ def test_the_check_finds_an_escape():
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_doc_strings_with_latex_are_raw(path):
     assert escapes_in_doc_strings(path.read_text()) == []
+
+
+_PRIVATE_REF = re.compile(r":(?:py:)?(?:func|class|meth|data|obj|attr|mod|exc):`~?(?:[\w.]+\.)?_\w")
+
+
+def test_the_private_reference_check_finds_one():
+    assert _PRIVATE_REF.search("see :func:`_minimize_huber` and")
+    assert _PRIVATE_REF.search("see :func:`t2lib.fit._minimize_huber`")
+    assert not _PRIVATE_REF.search("see :func:`fit_chinchilla` and ``_minimize_huber``")
+
+
+_BUILD_MACHINERY = {"_apilinks.py", "_apiref.py", "_prewarm.py"}  # private, never rendered in the appendix
+
+
+@pytest.mark.parametrize("path", sorted(p for p in PACKAGE.rglob("*.py") if p.name not in _BUILD_MACHINERY),
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_doc_strings_link_no_private_name(path):
+    """The API appendix documents public names only, so a role pointing at a private one fails the strict build:
+    name private helpers in double backticks instead."""
+    hits = [m.group(0) for m in _PRIVATE_REF.finditer(path.read_text())]
+    assert hits == []

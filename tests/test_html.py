@@ -3,6 +3,7 @@ nothing widens the page (wide tables and code scroll in their own box), and the 
 from __future__ import annotations
 
 import re
+from collections import deque
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -10,9 +11,6 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 pytestmark = pytest.mark.book
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 
 def _pages(html_root: Path) -> list[Path]:
@@ -89,24 +87,6 @@ def test_no_repository_or_binder_links_without_a_repository(built_book):
         assert not bad, f"{page.name} links to {bad}"
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    pw = pytest.importorskip("playwright.sync_api")
-    with pw.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def browser_page(built_book, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.failed = []
-    page.on("requestfailed", lambda r: page.failed.append(r.url))
-    yield page
-    page.close()
-
-
 # Nothing may widen the page: the page itself never scrolls sideways, and no element of the article reaches
 # past the article's right edge unless it sits inside a box that scrolls horizontally (a wide table, a long
 # code line, a long display equation): an element cut off by its box is caught too. The hidden assistive
@@ -141,46 +121,80 @@ _OVERFLOW_JS = r"""(narrow) => {
 WIDTHS = (1280, 600)  # the desktop layout and a narrow one (sidebars collapsed)
 
 
-def test_pages_render_in_chromium(built_book, browser_page):
-    """Each page loads; MathJax has typeset every math node; every <img> decoded; no local request failed."""
-    page = browser_page
+IN_FLIGHT = 3  # pages loading at once, in tabs of one context (each renders in its own process)
+
+
+def _start(tab, path: Path) -> None:
+    tab.failed.clear()
+    tab.goto(path.as_uri(), wait_until="commit")  # returns once navigating; the page loads while others are checked
+
+
+def _check_loaded(tab, path: Path, name: Path) -> tuple[list[str], int, int, int]:
+    """The checks of one page once it has loaded: (problems, math nodes, images, widths checked)."""
+    problems = []
+    n_math = n_checked = 0
+    tab.wait_for_load_state("load")
+    if tab.locator(".math").count():
+        tab.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=15_000)
+        tab.evaluate("() => MathJax.startup.promise")
+        untypeset = tab.locator(".math:not(:has(mjx-container))").count()
+        n_math += tab.locator("mjx-container").count()
+        if untypeset:
+            problems.append(f"{name}: {untypeset} math nodes not typeset")
+        if tab.locator("mjx-merror").count():
+            problems.append(f"{name}: MathJax reported {tab.locator('mjx-merror').count()} TeX errors")
+    imgs = tab.eval_on_selector_all("img", "els => els.map(e => [e.src, e.complete && e.naturalWidth > 0])")
+    problems += [f"{name}: image did not load: {src}" for src, ok in imgs if not ok]
+    problems += [f"{name}: failed request {u}" for u in tab.failed if u.startswith("file:")]
+    if re.search(r"Traceback \(most recent call last\)", path.read_text(errors="replace")):  # outputs are static
+        problems.append(f"{name}: shows a traceback")
+    width = tab.viewport_size["width"]
+    for width in sorted(WIDTHS, key=lambda w: w != width):  # the current width first: one relayout per page
+        tab.set_viewport_size({"width": width, "height": 900})
+        res = tab.evaluate(_OVERFLOW_JS, width < 1000)
+        if res["page"]:
+            problems.append(f"{name} at {width} px: the page scrolls sideways ({res['page'][0]} > {res['page'][1]})")
+        problems += [f"{name} at {width} px: {b}" for b in dict.fromkeys(res["bad"])][:5]
+        n_checked += 1
+    return problems, n_math, len(imgs), n_checked
+
+
+def test_pages_render_in_chromium(built_book, browser):
+    """Each page loads; MathJax has typeset every math node; every <img> decoded; no local request failed.
+
+    ``IN_FLIGHT`` pages load at once (navigation is started, then each page is checked once loaded, and its tab
+    starts the next page), so Chromium renders on both cores while the checks of a loaded page run.
+    """
     html_root = built_book["html"]
     problems = []
     n_math = n_img = n_checked = 0
     pages = _pages(html_root)
+    todo = []
     for path in pages:
         redirect = re.match(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', path.read_text())
         if redirect:  # index.html only forwards to the root page, which is checked itself
             assert (path.parent / redirect.group(1)).resolve() in {p.resolve() for p in pages}
             continue
-        page.failed.clear()
-        page.goto(path.as_uri())
-        page.wait_for_load_state("load")
-        name = path.relative_to(html_root)
-        if page.locator(".math").count():
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                                   timeout=15_000)
-            page.evaluate("() => MathJax.startup.promise")
-            untypeset = page.locator(".math:not(:has(mjx-container))").count()
-            n_math += page.locator("mjx-container").count()
-            if untypeset:
-                problems.append(f"{name}: {untypeset} math nodes not typeset")
-            if page.locator("mjx-merror").count():
-                problems.append(f"{name}: MathJax reported {page.locator('mjx-merror').count()} TeX errors")
-        imgs = page.eval_on_selector_all("img", "els => els.map(e => [e.src, e.complete && e.naturalWidth > 0])")
-        n_img += len(imgs)
-        problems += [f"{name}: image did not load: {src}" for src, ok in imgs if not ok]
-        problems += [f"{name}: failed request {u}" for u in page.failed if u.startswith("file:")]
-        if re.search(r"Traceback \(most recent call last\)", page.content()):
-            problems.append(f"{name}: shows a traceback")
-        width = page.viewport_size["width"]
-        for width in sorted(WIDTHS, key=lambda w: w != width):  # the current width first: one relayout per page
-            page.set_viewport_size({"width": width, "height": 900})
-            res = page.evaluate(_OVERFLOW_JS, width < 1000)
-            if res["page"]:
-                problems.append(f"{name} at {width} px: the page scrolls sideways ({res['page'][0]} > {res['page'][1]})")
-            problems += [f"{name} at {width} px: {b}" for b in dict.fromkeys(res["bad"])][:5]
-            n_checked += 1
+        todo.append(path)
+    context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
+    inflight = deque()
+    for _ in range(min(IN_FLIGHT, len(todo))):
+        tab = context.new_page()
+        tab.failed = []
+        tab.on("requestfailed", lambda r, tab=tab: tab.failed.append(r.url))
+        path = todo.pop(0)
+        _start(tab, path)
+        inflight.append((tab, path))
+    while inflight:
+        tab, path = inflight.popleft()
+        found, m, i, c = _check_loaded(tab, path, path.relative_to(html_root))
+        problems += found
+        n_math, n_img, n_checked = n_math + m, n_img + i, n_checked + c
+        if todo:
+            path = todo.pop(0)
+            _start(tab, path)
+            inflight.append((tab, path))
+    context.close()
     assert not problems, "\n".join(problems)
     assert n_math > 0 and n_img > 0  # the book has math and figures, so the checks above were exercised
     assert n_checked >= len(WIDTHS) * (len(pages) - 1)
