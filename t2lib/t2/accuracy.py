@@ -172,7 +172,7 @@ def _golden_search(p: dict, ct_: np.ndarray, ci_: np.ndarray, lo_: np.ndarray, h
     """The search of :func:`t2_accuracy_optimal` for flat budget rows: ``ln N*`` of every row.
 
     ``p`` holds the law's parameters, each a float (one law for all rows) or an array with one value per row
-    (:func:`_accuracy_optima`, many laws in one search). Every step is elementwise (``_log_beta_ratio`` included),
+    (``_accuracy_optima``, many laws in one search). Every step is elementwise (``_log_beta_ratio`` included),
     with a fixed number of iterations, so a row's result does not depend on the other rows.
     """
     tiny = np.finfo(float).tiny

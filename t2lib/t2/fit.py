@@ -816,7 +816,7 @@ def _dlog_beta_ratio(a, b, k) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _log_beta_ratio_grad(a, b, k) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r""":func:`_log_beta_ratio` and :func:`_dlog_beta_ratio` in one pass (the fits need both at every trial point).
+    r"""``_log_beta_ratio`` and ``_dlog_beta_ratio`` in one pass (the fits need both at every trial point).
 
     The same formulas on the same values, so the results are bitwise those of the two functions; the broadcast,
     the split at :math:`b = 10^3` and :math:`\psi(a+b)`, :math:`\psi(a+b+k)` are computed once instead of twice.
