@@ -14,16 +14,13 @@ import pytest
 from t2lib import calculator as calc, frame
 from t2lib.laws import PRESETS
 from t2lib.t2 import T2Law
+from strategies import synthetic_draws
 
 T2_TEST = T2Law(E=1.19, A=406.4, B=410.7, alpha=0.34, beta=0.28, G=0.5, gamma=0.5)  # a test law, not a fit
 
 
 def _draws(n=40, seed=0):
-    rng = np.random.default_rng(seed)
-    b = PRESETS["EPOCH_2024"]
-    return frame.LawDraws(E=b.E * np.exp(rng.normal(0, .01, n)), A=b.A * np.exp(rng.normal(0, .2, n)),
-                          B=b.B * np.exp(rng.normal(0, .3, n)), alpha=b.alpha + rng.normal(0, .01, n),
-                          beta=b.beta + rng.normal(0, .01, n))
+    return synthetic_draws(n, seed)
 
 
 LAWS = {

@@ -11,7 +11,7 @@ from t2lib.laws import PRESETS, SARDANA_2024, HOFFMANN_2022
 from t2lib.published import read_table
 from t2lib.t2 import T2Law, t2_optimal
 
-from strategies import chinchilla_laws
+from strategies import chinchilla_laws, synthetic_draws
 
 BUDGETS = np.geomspace(1e18, 1e28, 41)
 T2_LAW = T2Law(E=1.0, A=406.4, B=410.7, alpha=0.34, beta=0.28, G=1.5, gamma=0.4)  # a test law, not a fit
@@ -188,11 +188,7 @@ def test_bad_law_rejected():
 
 # --------------------------------------------------------------------------- uncertainty
 def _draws(n=50, seed=0):
-    rng = np.random.default_rng(seed)
-    base = PRESETS["EPOCH_2024"]
-    return frame.LawDraws(E=base.E * np.exp(rng.normal(0, .01, n)), A=base.A * np.exp(rng.normal(0, .2, n)),
-                          B=base.B * np.exp(rng.normal(0, .3, n)), alpha=base.alpha + rng.normal(0, .01, n),
-                          beta=base.beta + rng.normal(0, .01, n))
+    return synthetic_draws(n, seed)
 
 
 @pytest.mark.parametrize("regime", ["chinchilla", "sardana"])

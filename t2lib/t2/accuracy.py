@@ -214,6 +214,23 @@ def _golden_search(p: dict, ct_: np.ndarray, ci_: np.ndarray, lo_: np.ndarray, h
     return 0.5 * (a + b)
 
 
+def _search_interval(C_train, C_inf, min_samples, N_min):
+    r"""Checked budgets (broadcast) and the interval ``[lo, hi]`` of :math:`\ln N` searched for every pair: at least
+    one training token, at least ``min_samples`` samples when given, at least ``N_min`` parameters."""
+    ct = v.positive("C_train", C_train)
+    ci = v.positive("C_inf", C_inf)
+    ct, ci = _broadcast(C_train=ct, C_inf=ci)
+    kmin = _check_min_samples(min_samples)
+    lo = np.log(v.positive_scalar("N_min", N_min))
+    hi = np.log(ct / 6.0)
+    if kmin is not None:
+        hi = np.minimum(hi, np.log(ci / (2.0 * kmin)))
+    if np.any(hi <= lo):
+        raise ValueError(f"C_train/6 and C_inf/(2*min_samples) must exceed N_min = {np.exp(lo):.4g} (the smallest model "
+                         "searched) for every budget pair; use larger budgets, a smaller N_min or min_samples")
+    return ct, ci, lo, hi
+
+
 def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float | None = None,
                         N_min: float = 1e3, naive: bool = False):
     r"""Accuracy-optimal :math:`(N^*, D^*, k^*)` of an Approach-2 law, vectorised over budget pairs.
@@ -250,19 +267,9 @@ def t2_accuracy_optimal(law: T2AccuracyLaw, C_train, C_inf, min_samples: float |
     """
     if not isinstance(law, T2AccuracyLaw):
         raise ValueError(f"law must be a T2AccuracyLaw; got {type(law).__name__}")
-    ct = v.positive("C_train", C_train)
-    ci = v.positive("C_inf", C_inf)
-    ct, ci = _broadcast(C_train=ct, C_inf=ci)
-    kmin = _check_min_samples(min_samples)
     if not isinstance(naive, (bool, np.bool_)):
         raise ValueError(f"naive must be True or False; got {naive!r}")
-    lo = np.log(v.positive_scalar("N_min", N_min))
-    hi = np.log(ct / 6.0)
-    if kmin is not None:
-        hi = np.minimum(hi, np.log(ci / (2.0 * kmin)))
-    if np.any(hi <= lo):
-        raise ValueError(f"C_train/6 and C_inf/(2*min_samples) must exceed N_min = {np.exp(lo):.4g} (the smallest model "
-                         "searched) for every budget pair; use larger budgets, a smaller N_min or min_samples")
+    ct, ci, lo, hi = _search_interval(C_train, C_inf, min_samples, N_min)
     shape = ct.shape
     ct_, ci_, lo_, hi_ = (np.ravel(np.broadcast_to(x, shape)) for x in (ct, ci, lo, hi))
     u = _golden_search(_law_params(law), ct_, ci_, lo_, hi_, bool(naive))
@@ -281,17 +288,7 @@ def _accuracy_optima(laws: list[T2AccuracyLaw], C_train, C_inf, min_samples: flo
     elementwise; this saves the per-law Python overhead, e.g. for bootstrap bands)."""
     if not laws or not all(isinstance(law, T2AccuracyLaw) for law in laws):
         raise ValueError("laws must be a non-empty list of T2AccuracyLaw")
-    ct = v.positive("C_train", C_train)
-    ci = v.positive("C_inf", C_inf)
-    ct, ci = _broadcast(C_train=ct, C_inf=ci)
-    kmin = _check_min_samples(min_samples)
-    lo = np.log(v.positive_scalar("N_min", N_min))
-    hi = np.log(ct / 6.0)
-    if kmin is not None:
-        hi = np.minimum(hi, np.log(ci / (2.0 * kmin)))
-    if np.any(hi <= lo):
-        raise ValueError(f"C_train/6 and C_inf/(2*min_samples) must exceed N_min = {np.exp(lo):.4g} (the smallest model "
-                         "searched) for every budget pair; use larger budgets, a smaller N_min or min_samples")
+    ct, ci, lo, hi = _search_interval(C_train, C_inf, min_samples, N_min)
     shape = ct.shape
     m, n = len(laws), int(np.prod(shape))
     ct_, ci_, lo_, hi_ = (np.tile(np.ravel(np.broadcast_to(x, shape)), m) for x in (ct, ci, lo, hi))
