@@ -114,3 +114,11 @@ def test_no_published_number_typed_in_the_prose(path):
     hits = {text: name for text, name in _distinctive_literals().items()
             if re.search(r"(?<![\w.])" + re.escape(text) + r"(?![\w])", prose)}
     assert not hits, f"{path.name} types published values in its prose: {hits}"
+
+
+def test_quoted_constants_are_as_printed():
+    """Values quoted (not reproduced) in chapters 4, 8 and 9, pinned to the text they come from."""
+    assert published.SARDANA_2024_MAX_TOKENS_PER_PARAM == 10_000  # abstract: "up to 10,000"
+    assert published.ERDIL_2024_ILLUSTRATION == {"tokens_per_day": 100e9, "training_tokens": 10e12}  # Introduction
+    assert published.SARDANA_2024_COST_SETTINGS["generated_tokens_per_request"] == 215.0  # App. B (secondary notes)
+    assert published.SARDANA_2024_COST_SETTINGS["prompt_tokens_per_request"] == 70.0
