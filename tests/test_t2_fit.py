@@ -234,7 +234,7 @@ def test_coupled_law_recovers_its_parameters_from_exact_targets():
     N, D, k = np.meshgrid(np.logspace(7, 10, 6), np.logspace(9, 11.5, 5), 2.0 ** np.arange(8), indexing="ij")
     t = pd.DataFrame({"N": N.ravel(), "D": D.ravel(), "k": k.ravel()})
     a, b = law.beta_params(t.N.to_numpy(), t.D.to_numpy())
-    t["target"] = -np.log(-np.expm1(log_beta_ratio(a, b, t.k.to_numpy())))  # law.accuracy loses ~1e-4 at large b
+    t["target"] = -np.log(-np.expm1(log_beta_ratio(a, b, t.k.to_numpy())))  # the same ratio law.accuracy uses
     fit = fit_t2_coupled(t, n_starts=64)
     assert fit.objective < 1e-10 and fit.at_bounds == () and not fit.degenerate
     assert fit.shape == pytest.approx(0.8, rel=1e-4)

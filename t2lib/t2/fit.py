@@ -40,6 +40,7 @@ from .. import _validate as v
 from ..fit import minimize_batched
 from .._validate import integer, seed as _seed
 from ..laws import ChinchillaLaw
+from ..passk import _log_beta_ratio, log_beta_ratio  # noqa: F401 (re-exported: one implementation, in passk)
 from .accuracy import T2AccuracyLaw
 from .law import T2Law
 from .targets import PasskCube, check_samples, passk_cube
@@ -745,53 +746,6 @@ class _BetaBinomialProblem:
         return f, g, H
 
 
-def _stirling_remainder(x: np.ndarray) -> np.ndarray:
-    r""":math:`\ln\Gamma(x) - [(x - \tfrac12)\ln x - x + \tfrac12\ln 2\pi]` for ``x >= 20`` (series, error < 1e-17)."""
-    r = 1.0 / (x * x)
-    return (1.0 / 12 - r * (1.0 / 360 - r * (1.0 / 1260 - r * (1.0 / 1680 - r / 1188)))) / x
-
-
-def log_beta_ratio(a, b, k) -> np.ndarray:
-    r""":math:`\ln[\mathrm B(a, b+k)/\mathrm B(a, b)]`, accurate also when :math:`b \gg a, k`.
-
-    ``scipy.special.betaln(a, b + k) - betaln(a, b)`` cancels catastrophically for large :math:`b` (relative
-    error ~1e-3 at :math:`b = 10^6`, where the result is ~:math:`-ak/b`). For :math:`b \ge 10^3` Stirling's
-    formula is written relative to :math:`\ln b`, where the :math:`\ln b` and linear terms cancel exactly:
-
-    .. math::
-
-        (b+k-\tfrac12)\,\mathrm{log1p}\tfrac{k}{b} - (a+b+k-\tfrac12)\,\mathrm{log1p}\tfrac{a+k}{b}
-        + (a+b-\tfrac12)\,\mathrm{log1p}\tfrac{a}{b} + s(b+k) - s(b) - s(a+b+k) + s(a+b),
-
-    with :math:`s` the Stirling remainder (relative error ~1e-10 or better). Arguments broadcast.
-    """
-    a, b, k = v.positive("a", a), v.positive("b", b), v.nonnegative("k", k)
-    try:
-        np.broadcast_shapes(a.shape, b.shape, k.shape)
-    except ValueError:
-        raise ValueError(f"a, b, k must broadcast to a common shape; got {a.shape}, {b.shape}, {k.shape}") from None
-    out = _log_beta_ratio(a, b, k)
-    if not np.all(np.isfinite(out)):
-        raise ValueError("log_beta_ratio is not finite for these a, b, k (allowed: a, b > 0 and k >= 0 small enough "
-                         "that B(a, b + k) is representable)")
-    return out
-
-
-def _log_beta_ratio(a, b, k) -> np.ndarray:
-    """:func:`log_beta_ratio` without the checks (inside the fits, where trial points may overflow)."""
-    a, b, k = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(k, float))
-    out = np.empty(a.shape)
-    big = b >= 1e3
-    ab, bb, kb = a[big], b[big], k[big]
-    out[big] = ((bb + kb - 0.5) * np.log1p(kb / bb) - (ab + bb + kb - 0.5) * np.log1p((ab + kb) / bb)
-                + (ab + bb - 0.5) * np.log1p(ab / bb)
-                + (_stirling_remainder(bb + kb) - _stirling_remainder(bb))
-                - (_stirling_remainder(ab + bb + kb) - _stirling_remainder(ab + bb)))
-    sm = ~big
-    out[sm] = special.betaln(a[sm], b[sm] + k[sm]) - special.betaln(a[sm], b[sm])
-    return out
-
-
 def _dlog_beta_ratio(a, b, k) -> tuple[np.ndarray, np.ndarray]:
     r"""Derivatives of :func:`log_beta_ratio` in :math:`a` and :math:`b`:
     :math:`\psi(a+b) - \psi(a+b+k)` and :math:`\psi(b+k) - \psi(b) - \psi(a+b+k) + \psi(a+b)`.
@@ -816,28 +770,22 @@ def _dlog_beta_ratio(a, b, k) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _log_beta_ratio_grad(a, b, k) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""``_log_beta_ratio`` and ``_dlog_beta_ratio`` in one pass (the fits need both at every trial point).
-
-    The same formulas on the same values, so the results are bitwise those of the two functions; the broadcast,
-    the split at :math:`b = 10^3` and :math:`\psi(a+b)`, :math:`\psi(a+b+k)` are computed once instead of twice.
+    r"""``_log_beta_ratio`` (:func:`t2lib.passk.log_beta_ratio`) and ``_dlog_beta_ratio`` in one call (the fits
+    need both at every trial point); bitwise those of the two functions, with :math:`\psi(a+b)` and
+    :math:`\psi(a+b+k)` computed once.
     """
     a, b, k = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(k, float))
-    out = np.empty(a.shape)
+    out = _log_beta_ratio(a, b, k)
     db = np.empty(a.shape)
     psi_ab, psi_abk = special.digamma(a + b), special.digamma(a + b + k)
     da = psi_ab - psi_abk
     big = b >= 1e3
     ab, bb, kb = a[big], b[big], k[big]
-    out[big] = ((bb + kb - 0.5) * np.log1p(kb / bb) - (ab + bb + kb - 0.5) * np.log1p((ab + kb) / bb)
-                + (ab + bb - 0.5) * np.log1p(ab / bb)
-                + (_stirling_remainder(bb + kb) - _stirling_remainder(bb))
-                - (_stirling_remainder(ab + bb + kb) - _stirling_remainder(ab + bb)))
     x1, x2, x3 = bb + kb, ab + bb, ab + bb + kb
     db[big] = (np.log1p(ab * kb / (bb * x3)) + 0.5 * ab * kb * (ab + 2 * bb + kb) / (bb * x1 * x2 * x3)
                - (1.0 / x1**2 - 1.0 / bb**2 - 1.0 / x3**2 + 1.0 / x2**2) / 12.0)
     sm = ~big
     a_s, b_s, k_s = a[sm], b[sm], k[sm]
-    out[sm] = special.betaln(a_s, b_s + k_s) - special.betaln(a_s, b_s)
     db[sm] = special.digamma(b_s + k_s) - special.digamma(b_s) - psi_abk[sm] + psi_ab[sm]
     return out, da, db
 
