@@ -28,6 +28,7 @@ import pytest
 
 BUILD_OUT = ROOT / "_build" / "pytest"
 AGAIN_OUT = ROOT / "_build" / "pytest-again"  # the determinism check's second execution (no HTML)
+XLA_CACHE = ROOT / "_build" / "pytest-xla"  # XLA's compiled programs of the lab tests, kept between sessions
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 DETERMINISM_TEST = "test_outputs_are_deterministic"
 EXECUTED_MARK = "Executed in "  # the line `python -m t2lib build` prints once every chapter has executed
@@ -159,6 +160,21 @@ def second_execution(built_book):
     if code != 0:
         pytest.fail(f"second execution failed (exit {code}):\n{log[-6000:]}")
     return second.out / "src"
+
+
+@pytest.fixture(scope="session")
+def xla_cache() -> Path:
+    """XLA's persistent compilation cache of the lab tests (``_build/pytest-xla``, kept between sessions).
+
+    Compiling a model shape costs about 5 s of CPU, running its few hundred steps well under one; the cache
+    stores compiled programs only (never results), keyed by XLA on the program, the flags and the versions.
+    ``pinned`` is for :func:`t2lib.lab.run_grid`'s pinned worker processes (link it as a cache directory's
+    ``xla``). A program gives the same bits whether compiled or read from the cache: the bits depend on the
+    cores the *running* process sees (an unpinned process running a program compiled in a pinned one differs in
+    the last digits, as a freshly compiling one does).
+    """
+    (XLA_CACHE / "pinned").mkdir(parents=True, exist_ok=True)
+    return XLA_CACHE
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

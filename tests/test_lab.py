@@ -176,7 +176,12 @@ def test_train_rejects_bad_input(kw):
 
 
 # --------------------------------------------------------------------------- grid and cache
-def test_cache_hit_and_miss(tmp_path, monkeypatch):
+def test_cache_hit_and_miss(tmp_path, monkeypatch, xla_cache):
+    # fresh run caches; XLA's compiled programs (the cache's `xla` folder) shared by all of them and kept between
+    # sessions: compiling is what costs, and a program read from the cache runs to the same bits
+    for d in (tmp_path, tmp_path / "other"):
+        d.mkdir(exist_ok=True)
+        (d / "xla").symlink_to(xla_cache / "pinned", target_is_directory=True)
     plan = plan_grid([3e8], widths=(4, 8), depth=1, ratio_range=(1.0, 1000.0), overtrained_ratio=1000.0,
                      overtrained_budgets=[], min_steps=20, min_isoflop_runs=2)
     first = run_grid(plan, seed=0, workers=2, cache_dir=tmp_path, progress=False)  # two pinned processes

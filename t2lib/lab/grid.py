@@ -214,13 +214,21 @@ def _init_worker(counter, cores: list[int], xla_cache: str, platform: str = "cpu
     import jax
 
     jax.config.update("jax_platforms", platform)
-    _use_xla_cache(xla_cache)
+    _use_xla_cache(xla_cache, platform)
 
 
-def _use_xla_cache(xla_cache: str) -> None:
+def _use_xla_cache(xla_cache: str, platform: str = "cpu") -> None:
+    """Cache XLA's compiled programs in ``xla_cache``; on the CPU under keys that do not depend on its path.
+
+    JAX's default also turns on the GPU autotuning cache inside ``xla_cache``, whose path then enters every key:
+    the same program compiled for a cache reached by another path (a moved repository, a link) would be
+    compiled again. That cache does nothing on the CPU, so there it is turned off.
+    """
     import jax
 
     jax.config.update("jax_compilation_cache_dir", xla_cache)
+    if platform == "cpu":
+        jax.config.update("jax_persistent_cache_enable_xla_caches", "none")
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
 
