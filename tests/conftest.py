@@ -169,11 +169,16 @@ def xla_cache() -> Path:
     Compiling a model shape costs about 5 s of CPU, running its few hundred steps well under one; the cache
     stores compiled programs only (never results), keyed by XLA on the program, the flags and the versions.
     ``pinned`` is for :func:`t2lib.lab.run_grid`'s pinned worker processes (link it as a cache directory's
-    ``xla``). A program gives the same bits whether compiled or read from the cache: the bits depend on the
-    cores the *running* process sees (an unpinned process running a program compiled in a pinned one differs in
-    the last digits, as a freshly compiling one does).
+    ``xla``); ``in-process`` becomes this process's cache (every later compile in this session goes through it).
+    A program gives the same bits whether compiled or read from the cache: the bits depend on the cores the
+    *running* process sees (an unpinned process running a program compiled in a pinned one differs in the last
+    digits, as a freshly compiling one does).
     """
-    (XLA_CACHE / "pinned").mkdir(parents=True, exist_ok=True)
+    from t2lib.lab.grid import _use_xla_cache  # imports JAX: only the lab tests request this fixture
+
+    for sub in ("pinned", "in-process"):
+        (XLA_CACHE / sub).mkdir(parents=True, exist_ok=True)
+    _use_xla_cache(str(XLA_CACHE / "in-process"))  # as run_grid's workers do with theirs
     return XLA_CACHE
 
 

@@ -15,6 +15,12 @@ from t2lib.lab import (ENV_CACHE, SyntheticLanguage, default_cache_dir, param_co
 from t2lib.lab.analysis import best_measured, compare_at_budget, neg_log_passk, passk, relative_error
 from t2lib.lab.model import init_params
 
+@pytest.fixture(autouse=True, scope="module")
+def _compilation_cache(xla_cache):
+    """Every JAX compile of this module (from its first test on) goes through the persistent cache."""
+    return xla_cache
+
+
 def test_import_t2lib_does_not_import_jax():
     """Only t2lib.lab imports JAX: every other module stays importable without it."""
     code = ("import pkgutil, sys, t2lib\n"
