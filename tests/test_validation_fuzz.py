@@ -18,7 +18,9 @@ import api_fuzz  # tests/api_fuzz.py (tests/ is on sys.path under pytest)
 
 
 @pytest.fixture(scope="module")
-def fuzz():
+def fuzz(request):
+    if api_fuzz._jax():  # the lab's callables compile small XLA programs: through the lab tests' cache
+        request.getfixturevalue("xla_cache")
     return api_fuzz.run()
 
 
