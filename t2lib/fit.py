@@ -23,7 +23,8 @@ The optimiser is a batched, damped Newton method written in numpy: every start
 (or every bootstrap resample) is a row of an ``(S, 5)`` array, and the analytic
 gradient and Hessian of :math:`F` are formed for all rows at once. The Hessian is
 made positive definite by taking absolute eigenvalues (a "saddle-free" Newton
-step) and every step is safeguarded by a backtracking Armijo line search.
+step) and every step is safeguarded by a backtracking Armijo line search (and extended by doubling
+where :math:`F` is concave along it).
 Internally the objective is divided by :math:`\delta^2` (so that it reads
 :math:`\sum_i w_i\,\mathrm{Huber}_1(r_i/\delta)`); the reported objective is the
 unscaled sum.
@@ -417,12 +418,14 @@ def minimize_batched(fgh: Callable, f: Callable, x0: np.ndarray, *, maxiter: int
 
     For every active row the step solves :math:`|H|\,d = -g`, where :math:`|H| = V|\Lambda|V^\top`
     (eigenvalues floored at :math:`10^{-10}\lambda_{\max}`), caps its length at a per-row radius
-    (doubled whenever a capped step is accepted), then halves it until the Armijo condition
-    :math:`F(x+td) \le F(x) + 10^{-4} t\, g^\top d` holds. A row stops and is flagged ``converged``
-    when the Newton decrement satisfies :math:`-g^\top d/2 \le r_{tol}\max(1,|F|)` (or the gradient
-    vanishes to that tolerance), when an accepted step lowers :math:`F` by at most
-    :math:`f_{tol}\max(1,|F|)` (scipy's L-BFGS-B test, whose default is :math:`2.2\times10^{-9}`),
-    or when no step length passes the line search while :math:`|g^\top d|` is negligible.
+    (doubled whenever a capped step is accepted), then shrinks it (safeguarded quadratic interpolation,
+    ``_backtrack``) until the Armijo condition :math:`F(x+td) \le F(x) + 10^{-4} t\, g^\top d` holds; a
+    full step along a direction of negative curvature is extended by doubling while :math:`F` keeps falling
+    (``_expand``). A row stops and is flagged ``converged`` when the Newton decrement satisfies
+    :math:`-g^\top d/2 \le r_{tol}\max(1,|F|)` (or the gradient vanishes to that tolerance), when an
+    accepted step lowers :math:`F` by at most :math:`f_{tol}\max(1,|F|)` (scipy's L-BFGS-B test, whose
+    default is :math:`2.2\times10^{-9}`), or when no step length passes the line search while
+    :math:`|g^\top d|` is negligible.
     Rows that hit ``maxiter`` or leave the domain (overflow) are not converged.
 
     Parameters
@@ -450,6 +453,69 @@ def minimize_batched(fgh: Callable, f: Callable, x0: np.ndarray, *, maxiter: int
     nit = np.zeros(x.shape[0], dtype=int)
     conv, fx, _ = _newton(fgh, f, x, radius, nit, maxiter=maxiter, rtol=rtol, ftol=ftol, max_backtrack=max_backtrack)
     return BatchResult(x=x, f=fx, converged=conv, n_iter=nit)
+
+
+_BACKTRACK_MIN = 0.3  # a rejected step t is shrunk to within [0.3 t, 0.5 t] (see _backtrack)
+
+
+def _backtrack(t: np.ndarray, ft: np.ndarray, f0: np.ndarray, gd: np.ndarray) -> np.ndarray:
+    r"""Next trial step after the step ``t`` was rejected by the Armijo test.
+
+    The minimiser of the quadratic through :math:`F(0)`, :math:`F'(0) = g^\top d` and :math:`F(t)`,
+    :math:`t_q = -g^\top d\, t^2 / \bigl(2\,(F(t) - F(0) - g^\top d\, t)\bigr)` (Nocedal & Wright 2006, eq. 3.57),
+    kept within :math:`[0.3\,t,\ 0.5\,t]` (:math:`0.3\,t` when :math:`F(t)` is not finite). On Hoffmann's grid this
+    takes 29% fewer value-only evaluations than halving for the same number of Newton iterations; the usual
+    lower safeguard of :math:`0.1\,t` shortens the accepted steps and costs more iterations than it saves
+    (``benchmarks/bench_fit_floor.py`` prints the counts).
+    """
+    with np.errstate(all="ignore"):
+        tq = -0.5 * gd * t * t / (ft - f0 - gd * t)
+    tq = np.where(np.isfinite(tq), tq, _BACKTRACK_MIN * t)
+    return np.clip(tq, _BACKTRACK_MIN * t, 0.5 * t)
+
+
+_MAX_EXPAND = 10  # doublings of a step along negative curvature at most (see _expand)
+
+
+def _expand(f, xa, Ha, d, idx, active, t, accepted, capped, fnew, late, x, radius, dn) -> None:
+    r"""Extrapolate along directions of negative curvature (updates the iteration's arrays in place).
+
+    A row whose full, uncapped step was accepted and along whose direction :math:`F` is concave
+    (:math:`d^\top H d < 0`) tries :math:`t = 2, 4, \dots, 2^{10}` (value only, within its radius) while :math:`F`
+    keeps falling, and keeps the last such point; its derivatives are then evaluated there (``late``). Without
+    it, a start that reaches the plateau :math:`E \to 0` of Hoffmann's grid (:math:`\log E \approx -10`, where
+    :math:`\partial F/\partial e` is tiny and the curvature slightly negative) crawls back in steps of
+    :math:`|g/\lambda| \approx 0.003` for hundreds of iterations: on the grid the longest start took 500
+    iterations (4 did not converge) and takes 145 with it (all converge).
+    """
+    cand = np.flatnonzero(accepted & ~capped & (t == 1.0))
+    if cand.size == 0:
+        return
+    k = idx[cand]
+    cand = cand[np.einsum("si,sij,sj->s", d[k], Ha[k], d[k]) < 0]
+    tc, fc = t[cand], fnew[cand]
+    pend = np.arange(cand.size)
+    for _ in range(_MAX_EXPAND):
+        c = cand[pend]
+        k = idx[c]
+        tn = 2.0 * tc[pend]
+        ok = tn * dn[c] <= radius[active[k]]
+        pend, tn, c, k = pend[ok], tn[ok], c[ok], k[ok]
+        if pend.size == 0:
+            break
+        ft = f(xa[k] + tn[:, None] * d[k], active[k])
+        better = ft < fc[pend]
+        pend, tn, ft = pend[better], tn[better], ft[better]
+        tc[pend], fc[pend] = tn, ft
+        if pend.size == 0:
+            break
+    moved = cand[tc > t[cand]]
+    if moved.size:
+        sel = tc > t[cand]
+        t[moved], fnew[moved] = tc[sel], fc[sel]
+        k = idx[moved]
+        x[active[k]] = xa[k] + t[moved, None] * d[k]
+        late[moved] = True
 
 
 def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: np.ndarray, *, maxiter: int,
@@ -514,7 +580,8 @@ def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: 
         x[ra[late]] = xt[late]
         value_first[ra] = ~accepted
         fnew[accepted] = ft[accepted]
-        t[~accepted] *= 0.5
+        rej = ~accepted
+        t[rej] = _backtrack(t[rej], ft[rej], fa[idx[rej]], gd[idx[rej]])
         for _ in range(max_backtrack - 1):  # backtracking on values only
             pend = np.flatnonzero(~accepted & ~quit)
             if pend.size == 0:
@@ -527,9 +594,11 @@ def _newton(fgh: Callable, f: Callable, x: np.ndarray, radius: np.ndarray, nit: 
             late[pend[ok]] = True
             fnew[pend[ok]] = ft[ok]
             x[active[k[ok]]] = xt[ok]
-            t[pend[~ok]] *= 0.5
+            bad_t = pend[~ok]
+            t[bad_t] = _backtrack(t[bad_t], ft[~ok], fa[k[~ok]], gd[k[~ok]])
             if coarse:
                 quit[pend[~np.isfinite(ft)]] = True
+        _expand(f, xa, Ha, d, idx, active, t, accepted, capped, fnew, late, x, radius, dn)
         if late.any():
             rows = active[idx[late]]
             fx[rows], gx[rows], Hx[rows] = fgh(x[rows], rows)
