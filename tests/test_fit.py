@@ -205,6 +205,31 @@ def test_float32_phase_reports_float64_results_and_the_float64_optimum(data, gri
     np.testing.assert_allclose(two.x, np.broadcast_to(one.x[np.argmin(one.f)], two.x.shape), rtol=1e-6)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.floats(1e-6, 1e3), st.floats(-1e3, 1e3), st.floats(-1e3, -1e-6), st.floats(1e-3, 1e6))
+def test_backtrack_is_the_safeguarded_minimiser_of_the_quadratic(t, f0, gd, excess):
+    """A rejected step t: the minimiser of the quadratic through F(0), F'(0) = g.d and F(t), within [0.3 t, 0.5 t];
+    0.3 t when F(t) is not finite."""
+    ft = f0 + gd * t + excess  # above the tangent, as for every rejected Armijo step
+    got = fit._backtrack(np.array([t]), np.array([ft]), np.array([f0]), np.array([gd]))[0]
+    tq = -gd * t * t / (2 * excess)
+    assert got == pytest.approx(min(max(tq, 0.3 * t), 0.5 * t), rel=1e-9)
+    assert 0.3 * t * (1 - 1e-12) <= got <= 0.5 * t * (1 + 1e-12)
+    assert fit._backtrack(np.array([t]), np.array([np.inf]), np.array([f0]), np.array([gd]))[0] == 0.3 * t
+
+
+def test_steps_along_negative_curvature_are_extended(data):
+    """The start (0, 10, -1, 0.5, 0) of Hoffmann's grid, run alone, reaches the plateau E -> 0, where the saddle-free
+    step along log E is tiny (slightly negative curvature, tiny gradient). With steps extended by doubling it
+    converges in 137 iterations; crawling (``_MAX_EXPAND = 0``) it took 376. (Which start crawls depends on the
+    batch it runs in: rounding differs with the block sizes.)"""
+    lN, lD, lL = (np.log(data[c].to_numpy()) for c in ("N", "D", "loss"))
+    start = np.array([[0.0, 10.0, -1.0, 0.5, 0.0]])
+    res = fit._minimize_huber(lN, lD, lL, 1e-3, start, 500)
+    assert res.converged[0] and res.n_iter[0] < 200
+    assert res.f[0] <= fit.huber_objective(start[0], data["N"], data["D"], data["loss"]) / 1e-6
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.floats(-1, 1), min_size=5, max_size=5), st.floats(1e-7, 1e-3))
 def test_optimum_beats_every_feasible_neighbour(direction, size):
