@@ -746,6 +746,14 @@ class _BetaBinomialProblem:
         return f, g, H
 
 
+def _db_large_b(a: np.ndarray, b: np.ndarray, k: np.ndarray) -> np.ndarray:
+    r""":math:`\psi(b+k) - \psi(b) - \psi(a+b+k) + \psi(a+b)` for :math:`b \ge 10^3` from the asymptotic series of
+    :math:`\psi` (see ``_dlog_beta_ratio``)."""
+    x1, x2, x3 = b + k, a + b, a + b + k
+    return (np.log1p(a * k / (b * x3)) + 0.5 * a * k * (a + 2 * b + k) / (b * x1 * x2 * x3)
+            - (1.0 / x1**2 - 1.0 / b**2 - 1.0 / x3**2 + 1.0 / x2**2) / 12.0)
+
+
 def _dlog_beta_ratio(a, b, k) -> tuple[np.ndarray, np.ndarray]:
     r"""Derivatives of :func:`log_beta_ratio` in :math:`a` and :math:`b`:
     :math:`\psi(a+b) - \psi(a+b+k)` and :math:`\psi(b+k) - \psi(b) - \psi(a+b+k) + \psi(a+b)`.
@@ -755,39 +763,23 @@ def _dlog_beta_ratio(a, b, k) -> tuple[np.ndarray, np.ndarray]:
     :math:`\mathrm{log1p}\big(ak/(b(a+b+k))\big) + \tfrac{ak(a+2b+k)}{2b(b+k)(a+b)(a+b+k)} - \tfrac1{12}[\dots]`.
     """
     a, b, k = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(k, float))
-    da = special.digamma(a + b) - special.digamma(a + b + k)
-    db = np.empty(a.shape)
-    big = b >= 1e3
-    ab, bb, kb = a[big], b[big], k[big]
-    x1, x2, x3 = bb + kb, ab + bb, ab + bb + kb
-    db[big] = (np.log1p(ab * kb / (bb * x3)) + 0.5 * ab * kb * (ab + 2 * bb + kb) / (bb * x1 * x2 * x3)
-               - (1.0 / x1**2 - 1.0 / bb**2 - 1.0 / x3**2 + 1.0 / x2**2) / 12.0)
-    sm = ~big
-    db[sm] = (special.digamma(b[sm] + k[sm]) - special.digamma(b[sm]) - special.digamma(a[sm] + b[sm] + k[sm])
-              + special.digamma(a[sm] + b[sm]))
-    return da, db
-
-
-
-def _log_beta_ratio_grad(a, b, k) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""``_log_beta_ratio`` (:func:`t2lib.passk.log_beta_ratio`) and ``_dlog_beta_ratio`` in one call (the fits
-    need both at every trial point); bitwise those of the two functions, with :math:`\psi(a+b)` and
-    :math:`\psi(a+b+k)` computed once.
-    """
-    a, b, k = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(k, float))
-    out = _log_beta_ratio(a, b, k)
-    db = np.empty(a.shape)
-    psi_ab, psi_abk = special.digamma(a + b), special.digamma(a + b + k)
+    psi_ab, psi_abk = special.digamma(a + b), special.digamma(a + b + k)  # shared by both derivatives
     da = psi_ab - psi_abk
+    db = np.empty(a.shape)
     big = b >= 1e3
-    ab, bb, kb = a[big], b[big], k[big]
-    x1, x2, x3 = bb + kb, ab + bb, ab + bb + kb
-    db[big] = (np.log1p(ab * kb / (bb * x3)) + 0.5 * ab * kb * (ab + 2 * bb + kb) / (bb * x1 * x2 * x3)
-               - (1.0 / x1**2 - 1.0 / bb**2 - 1.0 / x3**2 + 1.0 / x2**2) / 12.0)
+    db[big] = _db_large_b(a[big], b[big], k[big])
     sm = ~big
     a_s, b_s, k_s = a[sm], b[sm], k[sm]
     db[sm] = special.digamma(b_s + k_s) - special.digamma(b_s) - psi_abk[sm] + psi_ab[sm]
-    return out, da, db
+    return da, db
+
+
+def _log_beta_ratio_grad(a, b, k) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""``_log_beta_ratio`` (:func:`t2lib.passk.log_beta_ratio`) and its derivatives ``_dlog_beta_ratio`` in one
+    call: the fits need all three at every trial point."""
+    a, b, k = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(k, float))
+    return (_log_beta_ratio(a, b, k),) + _dlog_beta_ratio(a, b, k)
+
 
 def _accuracy_law(stage1: ChinchillaLaw, u) -> T2AccuracyLaw:
     t0, s1, s2, t3, t4 = (float(x) for x in u)
