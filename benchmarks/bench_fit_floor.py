@@ -13,6 +13,11 @@ of its line search and one 5 x 5 symmetric eigen-decomposition (the saddle-free 
    that floor were split perfectly over 2 cores, next to the measured protocol (one process and ``--workers``
    processes, CPU of the workers included) and the goal of 1.5 s wall on 2 cores.
 
+It also counts the value-only rows and Newton iterations per start with the line search's former halving of a
+rejected step, the shipped interpolation (``t2lib.fit._backtrack``) and the interpolation with the usual lower
+safeguard of 0.1 t, and the grid's longest start and convergence count with and without the extension of steps
+along negative curvature (``t2lib.fit._expand``).
+
 The floor is a lower bound for *this* algorithm and these iteration counts, not for every algorithm; the
 counts are printed so that another optimiser can be compared on the same footing.
 
@@ -114,6 +119,28 @@ def main() -> None:
             cost[("fg", dt)] = _median_time(lambda p=p: p.fgh(grid, rows, False), args.repeat) / grid.shape[0]
             cost[("f", dt)] = _median_time(lambda p=p: p.f(grid, rows), args.repeat) / grid.shape[0]
 
+        # the line search's shrinking rule: halving (0.5 t, what it was) against the shipped interpolation
+        shrink = {}
+        for lo in (0.5, fit._BACKTRACK_MIN, 0.1):
+            kept, fit._BACKTRACK_MIN = fit._BACKTRACK_MIN, lo
+            try:
+                with _Counting() as cl:
+                    st = fit._minimize_huber(lN, lD, lL, delta, grid, 500)
+            finally:
+                fit._BACKTRACK_MIN = kept
+            value_rows = sum(n for (kind, _), n in cl.rows.items() if kind == "f")
+            shrink[lo] = (value_rows / grid.shape[0], float(st.n_iter.mean()))
+
+        # the extension of steps along negative curvature: off (_MAX_EXPAND = 0) against the shipped setting
+        expand = {}
+        for m in (0, fit._MAX_EXPAND):
+            kept, fit._MAX_EXPAND = fit._MAX_EXPAND, m
+            try:
+                st = fit._minimize_huber(lN, lD, lL, delta, grid, 500)
+            finally:
+                fit._MAX_EXPAND = kept
+            expand[m] = (int(st.n_iter.max()), int(st.converged.sum()), float(st.n_iter.mean()))
+
         # 3. the protocol as a user runs it, measured
         runs = []
         for w in (1, args.workers):
@@ -136,6 +163,14 @@ def main() -> None:
     print(f"floor (no overhead): {floor:.2f} CPU-s; split perfectly over {CORES} cores: {floor / CORES:.2f} s wall")
     for w, wall, cpu in runs:
         print(f"measured, {w} process(es): {wall:.2f} s wall, {cpu:.2f} CPU-s ({cpu / floor:.2f}x the floor's CPU)")
+    (v_half, it_half), (v_new, it_new), (v_01, it_01) = (shrink[x] for x in (0.5, fit._BACKTRACK_MIN, 0.1))
+    print(f"line search on the grid, per start: halving {v_half:.1f} value-only rows and {it_half:.1f} Newton "
+          f"iterations; interpolation within [{fit._BACKTRACK_MIN} t, 0.5 t] (shipped) {v_new:.1f} and {it_new:.1f} "
+          f"({1 - v_new / v_half:.0%} fewer value-only rows); within [0.1 t, 0.5 t] {v_01:.1f} and {it_01:.1f}")
+    (mx0, cv0, mean0), (mx1, cv1, mean1) = expand[0], expand[fit._MAX_EXPAND]
+    print(f"steps along negative curvature: not extended, the longest start takes {mx0} iterations (maxiter 500), "
+          f"{cv0} of {grid.shape[0]:,} converge, {mean0:.1f} on average; extended (up to 2^{fit._MAX_EXPAND}) {mx1}, "
+          f"{cv1}, {mean1:.1f}")
     verdict = "below" if floor / CORES <= GOAL_WALL else "above"
     print(f"goal: full protocol <= {GOAL_WALL} s wall on {CORES} cores; the floor's perfect split is {verdict} it "
           f"({floor / CORES:.2f} s)")

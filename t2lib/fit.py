@@ -464,9 +464,9 @@ def _backtrack(t: np.ndarray, ft: np.ndarray, f0: np.ndarray, gd: np.ndarray) ->
     The minimiser of the quadratic through :math:`F(0)`, :math:`F'(0) = g^\top d` and :math:`F(t)`,
     :math:`t_q = -g^\top d\, t^2 / \bigl(2\,(F(t) - F(0) - g^\top d\, t)\bigr)` (Nocedal & Wright 2006, eq. 3.57),
     kept within :math:`[0.3\,t,\ 0.5\,t]` (:math:`0.3\,t` when :math:`F(t)` is not finite). On Hoffmann's grid this
-    takes 29% fewer value-only evaluations than halving for the same number of Newton iterations; the usual
-    lower safeguard of :math:`0.1\,t` shortens the accepted steps and costs more iterations than it saves
-    (``benchmarks/bench_fit_floor.py`` prints the counts).
+    takes 28% fewer value-only evaluations than halving for about the same number of Newton iterations; the
+    usual lower safeguard of :math:`0.1\,t` shortens the accepted steps and costs more iterations than it saves
+    (``benchmarks/bench_fit_floor.py`` prints the three counts).
     """
     with np.errstate(all="ignore"):
         tq = -0.5 * gd * t * t / (ft - f0 - gd * t)
